@@ -1,0 +1,96 @@
+//! What the generated tables need at run time: decoding an example into a typed value, and
+//! carrying a documented request to the client and its answer back.
+
+use std::fmt::Debug;
+use std::str::FromStr;
+
+use drs_api::{Error, ResponseValue};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// An example decoded into its Rust type: the type encoded back to JSON, and its `Debug` form.
+pub struct Decoded {
+    pub encoded: Value,
+    pub debug: String,
+}
+
+impl Decoded {
+    pub fn of<T: DeserializeOwned + Serialize + Debug>(value: &Value) -> Result<Self, serde_json::Error> {
+        let typed: T = serde_json::from_value(value.clone())?;
+        Ok(Self { encoded: serde_json::to_value(&typed)?, debug: format!("{typed:#?}") })
+    }
+}
+
+/// The parts of a documented request, read from its URL.
+#[derive(Debug, Default)]
+pub struct RequestParts {
+    pub path: Vec<(String, String)>,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Value>,
+}
+
+impl RequestParts {
+    pub fn path(&self, name: &str) -> Result<&str, String> {
+        lookup(&self.path, name).ok_or_else(|| format!("the URL gives no path parameter `{name}`"))
+    }
+
+    pub fn query(&self, name: &str) -> Option<&str> {
+        lookup(&self.query, name)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        lookup(&self.headers, name)
+    }
+
+    pub fn body(&self) -> Option<&Value> {
+        self.body.as_ref()
+    }
+}
+
+fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+}
+
+/// What the client made of the server's answer.
+#[derive(Debug, PartialEq)]
+pub enum Reply {
+    /// A documented success status, with the decoded body encoded back to JSON.
+    Success { status: u16, body: Value },
+    /// A documented error status, decoded into the error type.
+    Error { status: u16, body: Value },
+}
+
+/// Decodes a request body example into the operation's body type.
+pub fn decode<T: DeserializeOwned>(operation: &str, body: &Value) -> Result<T, String> {
+    serde_json::from_value(body.clone())
+        .map_err(|error| format!("{operation}: the request body example does not decode: {error}"))
+}
+
+/// Parses the text of a query or path parameter.
+pub fn parse<T: FromStr>(name: &str, value: &str) -> Result<T, String>
+where
+    T::Err: Debug,
+{
+    value.parse().map_err(|error| format!("parameter `{name}`: cannot parse {value:?}: {error:?}"))
+}
+
+/// Turns the client's result into a [`Reply`], or a message for anything undocumented.
+pub fn reply<T: Serialize, E: Serialize + Debug>(
+    result: Result<ResponseValue<T>, Error<E>>,
+) -> Result<Reply, String> {
+    match result {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let body = serde_json::to_value(response.into_inner()).map_err(|e| e.to_string())?;
+            Ok(Reply::Success { status, body })
+        }
+        Err(Error::ErrorResponse(response)) => {
+            let status = response.status().as_u16();
+            let body = serde_json::to_value(response.into_inner()).map_err(|e| e.to_string())?;
+            Ok(Reply::Error { status, body })
+        }
+        Err(other) => Err(format!("the client failed: {other}")),
+    }
+}

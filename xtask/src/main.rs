@@ -1,0 +1,125 @@
+//! Maintenance tasks of the workspace: `cargo xtask generate [--check]` regenerates the low-level
+//! client and the test dispatch tables from `spec/drs-v3.yaml`.
+
+mod codegen;
+mod open_enum;
+mod prepare;
+mod spec;
+mod testgen;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "\
+usage: cargo xtask generate [--check]
+
+  generate          check spec/drs-v3.yaml, regenerate the client crate and the test tables
+  generate --check  write nothing; fail with a unified diff if the checked-in code is stale";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["generate"] => generate(false),
+        ["generate", "--check"] => generate(true),
+        ["help"] | ["--help"] | ["-h"] => {
+            println!("{USAGE}");
+            Ok(true)
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// A file the generator owns, with the text it should hold.
+struct Output {
+    path: PathBuf,
+    text: String,
+}
+
+fn generate(check: bool) -> Result<bool> {
+    let started = Instant::now();
+    let root = workspace_root();
+    let spec_path = root.join("spec/drs-v3.yaml");
+
+    let document = spec::load(&spec_path)?;
+    let report = spec::check(&document)?;
+    let prepared = prepare::for_generator(&document)?;
+    let client = codegen::client(&prepared)?;
+    let tables = testgen::tables(&document, &prepared)?;
+
+    let outputs = [
+        Output { path: root.join("crates/drs-api/src/generated.rs"), text: client },
+        Output { path: root.join("tests/src/generated.rs"), text: tables },
+    ];
+
+    let mut stale = 0;
+    for output in &outputs {
+        let current = std::fs::read_to_string(&output.path).unwrap_or_default();
+        if current == output.text {
+            continue;
+        }
+        stale += 1;
+        let shown = output.path.strip_prefix(&root).unwrap_or(&output.path).display().to_string();
+        if check {
+            let diff = similar::TextDiff::from_lines(&current, &output.text);
+            print!(
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{shown}"), &format!("b/{shown}"))
+            );
+        } else {
+            std::fs::write(&output.path, &output.text)
+                .with_context(|| format!("writing {}", output.path.display()))?;
+            println!("wrote {shown}");
+        }
+    }
+
+    println!(
+        "{} operations, {} schemas, {} examples checked, {} request examples, {:.2} s",
+        report.operations,
+        report.schemas,
+        report.examples,
+        report.request_examples,
+        started.elapsed().as_secs_f64()
+    );
+    if check && stale > 0 {
+        eprintln!(
+            "{stale} generated file(s) are stale: run `cargo xtask generate` and commit the result"
+        );
+        return Ok(false);
+    }
+    if stale == 0 {
+        println!("generated code is up to date");
+    }
+    Ok(true)
+}
+
+/// Fails with every message when `problems` is not empty.
+fn fail_on(problems: Vec<String>, what: &str) -> Result<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    bail!("{what}: {} problem(s)\n  {}", problems.len(), problems.join("\n  "))
+}

@@ -1,0 +1,381 @@
+//! Loading the spec and checking the rules the rest of the pipeline relies on: every operation
+//! names its reference section, every body is a named schema, every example validates.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde_json::{Map, Value, json};
+
+use crate::fail_on;
+
+pub const HTTP_METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
+const TAGS: [&str; 4] = ["jobs", "migration", "synchronization", "disaster-recovery"];
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// What `check` counted, for the summary line.
+pub struct Report {
+    pub operations: usize,
+    pub schemas: usize,
+    pub examples: usize,
+    pub request_examples: usize,
+}
+
+/// One operation of the spec, with the pieces the generators read.
+pub struct Operation<'a> {
+    pub path: &'a str,
+    pub method: &'a str,
+    pub id: &'a str,
+    pub body: &'a Value,
+}
+
+/// Reads the YAML spec into a JSON value, keeping the order of keys.
+pub fn load(path: &Path) -> Result<Value> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let document: Value =
+        serde_norway::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    Ok(document)
+}
+
+/// Every operation, in the order of the document.
+pub fn operations(document: &Value) -> Vec<Operation<'_>> {
+    let mut found = Vec::new();
+    let Some(paths) = document["paths"].as_object() else { return found };
+    for (path, item) in paths {
+        for method in HTTP_METHODS {
+            if let Some(body) = item.get(method) {
+                let id = body["operationId"].as_str().unwrap_or("");
+                found.push(Operation { path, method, id, body });
+            }
+        }
+    }
+    found
+}
+
+/// The schema name a `$ref` points at, if it points into `components/schemas`.
+pub fn schema_name(reference: &Value) -> Option<&str> {
+    reference["$ref"].as_str()?.strip_prefix(SCHEMA_PREFIX)
+}
+
+/// Checks the document and returns what it counted; fails listing every problem found.
+pub fn check(document: &Value) -> Result<Report> {
+    let mut problems = Vec::new();
+    if document["openapi"] != "3.0.3" {
+        problems.push(format!("`openapi` must be \"3.0.3\", found {}", document["openapi"]));
+    }
+    let schemas = document["components"]["schemas"].as_object().cloned().unwrap_or_default();
+    check_schemas(&schemas, &mut problems);
+    check_references(document, &schemas, "", &mut problems);
+
+    let validator = ExampleValidator::new(document)?;
+    let mut ids = BTreeSet::new();
+    let mut examples = 0;
+    let mut request_examples = 0;
+    let operations = operations(document);
+    for operation in &operations {
+        let at = format!("{} {}", operation.method.to_uppercase(), operation.path);
+        check_operation(operation, &at, &mut ids, &mut problems);
+        examples += check_examples(operation, &validator, &mut problems);
+        request_examples += check_request_examples(document, operation, &mut problems);
+    }
+    fail_on(problems, "spec/drs-v3.yaml does not pass its checks")?;
+    Ok(Report { operations: operations.len(), schemas: schemas.len(), examples, request_examples })
+}
+
+fn check_operation(
+    operation: &Operation<'_>,
+    at: &str,
+    ids: &mut BTreeSet<String>,
+    problems: &mut Vec<String>,
+) {
+    let body = operation.body;
+    let id = operation.id;
+    if id.is_empty() {
+        problems.push(format!("{at}: no operationId"));
+    } else if !is_snake_case(id) {
+        problems.push(format!("{at}: operationId `{id}` is not snake_case"));
+    } else if !ids.insert(id.to_string()) {
+        problems.push(format!("{at}: operationId `{id}` is used twice"));
+    }
+    let section = body["x-drs-section"].as_str().unwrap_or("");
+    let well_formed = section.split('.').count() >= 2
+        && section.split('.').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    if !well_formed {
+        problems.push(format!("{at}: `x-drs-section` must name a section such as \"4.1.1\""));
+    }
+    for key in ["x-drs-title", "summary", "description"] {
+        if body[key].as_str().is_none_or(str::is_empty) {
+            problems.push(format!("{at}: `{key}` is missing"));
+        }
+    }
+    match body["tags"].as_array().map(Vec::as_slice) {
+        Some([tag]) if TAGS.contains(&tag.as_str().unwrap_or("")) => {}
+        _ => problems.push(format!("{at}: needs exactly one tag out of {TAGS:?}")),
+    }
+    if let Some(content) = body["requestBody"]["content"].as_object() {
+        for (media, media_body) in content {
+            if media == "application/json" && schema_name(&media_body["schema"]).is_none() {
+                problems.push(format!("{at}: the request body must be a $ref to a named schema"));
+            }
+        }
+    }
+    let Some(responses) = body["responses"].as_object() else {
+        problems.push(format!("{at}: no responses"));
+        return;
+    };
+    for (status, response) in responses {
+        let Some(content) = response["content"].as_object() else { continue };
+        for (media, media_body) in content {
+            if media == "application/json" && schema_name(&media_body["schema"]).is_none() {
+                problems.push(format!(
+                    "{at}: the {status} response body must be a $ref to a named schema"
+                ));
+            }
+            let is_error = !status.starts_with('2');
+            if is_error && schema_name(&media_body["schema"]) != Some("ErrorResponse") {
+                problems.push(format!("{at}: the {status} response must use ErrorResponse"));
+            }
+        }
+    }
+}
+
+fn is_snake_case(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_lowercase())
+        && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !text.contains("__")
+        && !text.ends_with('_')
+}
+
+/// Component names must be PascalCase so that the Rust type carries the same name, and objects
+/// may only be declared at the top level so that every generated type has a stable name.
+fn check_schemas(schemas: &Map<String, Value>, problems: &mut Vec<String>) {
+    for (name, schema) in schemas {
+        if heck::ToUpperCamelCase::to_upper_camel_case(name.as_str()) != *name {
+            problems.push(format!("schema `{name}`: the name must be PascalCase"));
+        }
+        if schema.get("x-drs-tables").is_none() && !matches!(name.as_str(), "Language") {
+            problems.push(format!("schema `{name}`: `x-drs-tables` names no reference table"));
+        }
+        for (property, property_schema) in schema["properties"].as_object().into_iter().flatten() {
+            find_inline_objects(property_schema, &format!("{name}.{property}"), problems);
+        }
+        find_inline_objects(&schema["items"], &format!("{name}[]"), problems);
+    }
+}
+
+fn find_inline_objects(schema: &Value, at: &str, problems: &mut Vec<String>) {
+    if schema.get("properties").is_some() {
+        problems.push(format!("{at}: inline object; declare it as a named schema"));
+    }
+    if let Some(items) = schema.get("items") {
+        find_inline_objects(items, &format!("{at}[]"), problems);
+    }
+    for list in ["allOf", "oneOf", "anyOf"] {
+        for member in schema[list].as_array().into_iter().flatten() {
+            find_inline_objects(member, at, problems);
+        }
+    }
+}
+
+fn check_references(value: &Value, schemas: &Map<String, Value>, at: &str, problems: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                let known = match target.strip_prefix(SCHEMA_PREFIX) {
+                    Some(name) => schemas.contains_key(name),
+                    None => target.starts_with("#/components/parameters/"),
+                };
+                if !known {
+                    problems.push(format!("{at}: `$ref` to `{target}` does not resolve"));
+                }
+            }
+            for (key, child) in map {
+                // Example values are payloads, not schema: a `$ref` key there is data.
+                if key == "value" && map.contains_key("summary") {
+                    continue;
+                }
+                check_references(child, schemas, &format!("{at}/{key}"), problems);
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                check_references(child, schemas, &format!("{at}/{index}"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Validates each embedded example against its schema, and returns how many it checked.
+fn check_examples(operation: &Operation<'_>, validator: &ExampleValidator, problems: &mut Vec<String>) -> usize {
+    let mut checked = 0;
+    let mut bodies = vec![("request".to_string(), &operation.body["requestBody"])];
+    for (status, response) in operation.body["responses"].as_object().into_iter().flatten() {
+        bodies.push((format!("{status} response"), response));
+    }
+    for (what, body) in bodies {
+        let media = &body["content"]["application/json"];
+        let Some(name) = schema_name(&media["schema"]) else { continue };
+        for (example, example_body) in media["examples"].as_object().into_iter().flatten() {
+            checked += 1;
+            let Some(value) = example_body.get("value") else {
+                problems.push(format!("{}: {what} example `{example}` has no value", operation.id));
+                continue;
+            };
+            for error in validator.validate(name, value) {
+                problems.push(format!(
+                    "{}: {what} example `{example}` does not match schema {name}: {error}",
+                    operation.id
+                ));
+            }
+        }
+    }
+    checked
+}
+
+/// Each request example's URL must fit the path template, use declared query parameters only,
+/// and name an existing body example when the operation takes a body.
+fn check_request_examples(document: &Value, operation: &Operation<'_>, problems: &mut Vec<String>) -> usize {
+    let id = operation.id;
+    let body_examples = operation.body["requestBody"]["content"]["application/json"]["examples"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let takes_body = operation.body.get("requestBody").is_some();
+    let query_names: BTreeSet<String> = parameters(document, operation.body)
+        .into_iter()
+        .filter(|parameter| parameter["in"] == "query")
+        .filter_map(|parameter| parameter["name"].as_str().map(str::to_string))
+        .collect();
+
+    let Some(list) = operation.body["x-drs-request-examples"].as_array() else {
+        problems.push(format!("{id}: no `x-drs-request-examples`"));
+        return 0;
+    };
+    let mut used_bodies = BTreeSet::new();
+    for (index, example) in list.iter().enumerate() {
+        let at = format!("{id}: x-drs-request-examples[{index}]");
+        let Some(url) = example["url"].as_str() else {
+            problems.push(format!("{at}: no url"));
+            continue;
+        };
+        let (path, query) = url.split_once('?').unwrap_or((url, ""));
+        if match_path(operation.path, path).is_none() {
+            problems.push(format!("{at}: url path `{path}` does not fit `{}`", operation.path));
+        }
+        for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+            let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+            if !query_names.contains(name) {
+                problems.push(format!("{at}: query parameter `{name}` is not declared"));
+            }
+        }
+        match example["body"].as_str() {
+            Some(name) if body_examples.contains_key(name) => {
+                used_bodies.insert(name.to_string());
+            }
+            Some(name) => problems.push(format!("{at}: body example `{name}` does not exist")),
+            None if takes_body => problems.push(format!("{at}: the operation takes a body; name its example")),
+            None => {}
+        }
+    }
+    for name in body_examples.keys() {
+        if !used_bodies.contains(name) {
+            problems.push(format!("{id}: request body example `{name}` has no entry in x-drs-request-examples"));
+        }
+    }
+    list.len()
+}
+
+/// The operation's parameters, with `$ref`s to shared parameters resolved.
+pub fn parameters<'a>(document: &'a Value, operation: &'a Value) -> Vec<&'a Value> {
+    operation["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|parameter| match parameter["$ref"].as_str() {
+            Some(target) => {
+                let name = target.trim_start_matches("#/components/parameters/");
+                &document["components"]["parameters"][name]
+            }
+            None => parameter,
+        })
+        .collect()
+}
+
+/// Matches a concrete path against a template such as `/v3/{project_id}/jobs`, returning the
+/// value of each placeholder.
+pub fn match_path(template: &str, path: &str) -> Option<BTreeMap<String, String>> {
+    let template_parts: Vec<&str> = template.split('/').collect();
+    let path_parts: Vec<&str> = path.split('/').collect();
+    if template_parts.len() != path_parts.len() {
+        return None;
+    }
+    let mut values = BTreeMap::new();
+    for (expected, actual) in template_parts.iter().zip(&path_parts) {
+        match expected.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')) {
+            Some(name) if !actual.is_empty() => {
+                values.insert(name.to_string(), actual.to_string());
+            }
+            Some(_) => return None,
+            None if expected == actual => {}
+            None => return None,
+        }
+    }
+    Some(values)
+}
+
+/// Validates values against the spec's schemas as JSON Schema: OpenAPI 3.0 schemas are JSON
+/// Schema draft 4 with `nullable`, so the components are wrapped into one draft-4 document.
+pub struct ExampleValidator {
+    root: Value,
+}
+
+impl ExampleValidator {
+    pub fn new(document: &Value) -> Result<Self> {
+        let mut schemas = document["components"]["schemas"].clone();
+        rewrite_for_json_schema(&mut schemas);
+        Ok(Self { root: json!({ "components": { "schemas": schemas } }) })
+    }
+
+    /// Every error of `value` against the named schema, as `path: message` lines.
+    pub fn validate(&self, schema: &str, value: &Value) -> Vec<String> {
+        let mut root = self.root.clone();
+        root["$ref"] = json!(format!("{SCHEMA_PREFIX}{schema}"));
+        let validator = match jsonschema::draft4::new(&root) {
+            Ok(validator) => validator,
+            Err(error) => return vec![format!("schema {schema} does not compile: {error}")],
+        };
+        validator
+            .iter_errors(value)
+            .map(|error| format!("at `{}`: {error}", error.instance_path()))
+            .collect()
+    }
+}
+
+/// Turns OpenAPI 3.0 schema keywords into their JSON Schema equivalents, in place.
+fn rewrite_for_json_schema(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.remove("nullable") == Some(Value::Bool(true)) {
+                if let Some(Value::String(kind)) = map.get("type").cloned() {
+                    map.insert("type".into(), json!([kind, "null"]));
+                }
+            }
+            // An example may only use documented members: one that uses another is a sign of a
+            // field the transcription missed.
+            if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+                map.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            // `format` is an annotation in OpenAPI (password, int32, ...), not an assertion.
+            if map.get("format").is_some_and(Value::is_string) {
+                map.remove("format");
+            }
+            for child in map.values_mut() {
+                rewrite_for_json_schema(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(rewrite_for_json_schema),
+        _ => {}
+    }
+}
