@@ -3,7 +3,7 @@
 
 use drs_api::types;
 use serde_json::Value;
-use crate::support::{self, Decoded, Reply, RequestParts, decode, reply};
+use crate::support::{Decoded, Reply, RequestParts, decode, reply};
 /// Every component schema of the spec, by name.
 pub const SCHEMAS: &[&str] = &[
     "Language",
@@ -43,7 +43,6 @@ pub const SCHEMAS: &[&str] = &[
     "AlarmNotify",
     "AlarmSubscription",
     "BatchUpdateJobsResponse",
-    "UpdateJobResult",
     "BatchPrecheckJobsRequest",
     "PrecheckJobRequest",
     "BatchPrecheckJobsResponse",
@@ -57,7 +56,6 @@ pub const SCHEMAS: &[&str] = &[
     "SpeedLimitSetting",
     "SpeedLimit",
     "BatchSetSpeedLimitsResponse",
-    "BatchModifyJobResult",
     "BatchShowDbParametersRequest",
     "BatchShowDbParametersResponse",
     "DbParameterList",
@@ -66,6 +64,8 @@ pub const SCHEMAS: &[&str] = &[
     "UpdateDbParametersRequest",
     "DbParameterUpdate",
     "UpdateDbParametersResponse",
+    "EndPointType",
+    "JobActionResult",
 ];
 /// Decodes `value` into the Rust type generated for `schema` and encodes it back.
 /// `None` when the spec has no schema of that name.
@@ -142,7 +142,6 @@ pub fn roundtrip(
             "BatchUpdateJobsResponse" => {
                 Decoded::of::<types::BatchUpdateJobsResponse>(value)
             }
-            "UpdateJobResult" => Decoded::of::<types::UpdateJobResult>(value),
             "BatchPrecheckJobsRequest" => {
                 Decoded::of::<types::BatchPrecheckJobsRequest>(value)
             }
@@ -168,7 +167,6 @@ pub fn roundtrip(
             "BatchSetSpeedLimitsResponse" => {
                 Decoded::of::<types::BatchSetSpeedLimitsResponse>(value)
             }
-            "BatchModifyJobResult" => Decoded::of::<types::BatchModifyJobResult>(value),
             "BatchShowDbParametersRequest" => {
                 Decoded::of::<types::BatchShowDbParametersRequest>(value)
             }
@@ -185,6 +183,8 @@ pub fn roundtrip(
             "UpdateDbParametersResponse" => {
                 Decoded::of::<types::UpdateDbParametersResponse>(value)
             }
+            "EndPointType" => Decoded::of::<types::EndPointType>(value),
+            "JobActionResult" => Decoded::of::<types::JobActionResult>(value),
             _ => return None,
         },
     )

@@ -2,6 +2,7 @@
 //! instances generated from the spec's schemas, and the generated tables that map schemas and
 //! operations to the client's Rust types and builders.
 
+#[rustfmt::skip]
 pub mod generated;
 pub mod instances;
 pub mod json;

@@ -25,10 +25,10 @@ fn as_json_schema(value: &Value) -> Value {
             if out.contains_key("properties") && !out.contains_key("additionalProperties") {
                 out.insert("additionalProperties".into(), Value::Bool(false));
             }
-            if out.remove("nullable") == Some(Value::Bool(true)) {
-                if let Some(Value::String(kind)) = out.get("type").cloned() {
-                    out.insert("type".into(), json!([kind, "null"]));
-                }
+            if out.remove("nullable") == Some(Value::Bool(true))
+                && let Some(Value::String(kind)) = out.get("type").cloned()
+            {
+                out.insert("type".into(), json!([kind, "null"]));
             }
             Value::Object(out)
         }

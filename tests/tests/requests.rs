@@ -15,6 +15,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const TOKEN: &str = "MIIT-test-token";
 
 fn client(server: &MockServer) -> drs_api::Client {
+    // The workspace builds reqwest without a crypto provider of its own (the ergonomic crate
+    // brings ring); a reqwest client cannot be built, even for plain HTTP, until one is installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut headers = HeaderMap::new();
     let mut token = HeaderValue::from_static(TOKEN);
     token.set_sensitive(true);

@@ -53,3 +53,55 @@ pub fn client(prepared: &Prepared) -> Result<String> {
 
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
 }
+
+/// The ergonomic crate's shortcuts: one method per operation returning the low-level builder
+/// with the client's project id and language already set.
+pub fn shortcuts(document: &serde_json::Value) -> Result<String> {
+    use heck::ToUpperCamelCase;
+    use proc_macro2::{Ident, Span};
+
+    let mut methods = Vec::new();
+    for operation in crate::spec::operations(document) {
+        let method = Ident::new(operation.id, Span::call_site());
+        let builder = Ident::new(&operation.id.to_upper_camel_case(), Span::call_site());
+        let summary = operation.body["summary"].as_str().unwrap_or_default();
+        let section = operation.body["x-drs-section"].as_str().unwrap_or_default();
+        let doc = format!(
+            "{summary} (reference section {section}): `{} {}`.",
+            operation.method.to_uppercase(),
+            operation.path
+        );
+        let parameters = crate::spec::parameters(document, operation.body);
+        let named = |name: &str| parameters.iter().any(|parameter| parameter["name"] == name);
+        let project = named("project_id").then(|| quote! { .project_id(self.project_id.as_str()) });
+        let language = named("X-Language").then(|| {
+            quote! {
+                if let Some(language) = &self.language {
+                    builder = builder.x_language(language.clone());
+                }
+            }
+        });
+        methods.push(quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> builder::#builder<'_> {
+                #[allow(unused_mut)]
+                let mut builder = self.api.#method() #project;
+                #language
+                builder
+            }
+        });
+    }
+    let tokens = quote! {
+        //! One method per DRS operation, with the project id and the language filled in.
+
+        use huaweicloud_drs_api::builder;
+
+        use crate::Client;
+
+        impl Client {
+            #(#methods)*
+        }
+    };
+    let file: syn::File = syn::parse2(tokens).context("the shortcuts do not parse")?;
+    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+}

@@ -1,5 +1,5 @@
 //! Maintenance tasks of the workspace: `cargo xtask generate [--check]` regenerates the low-level
-//! client and the test dispatch tables from `spec/drs-v3.yaml`.
+//! client, the ergonomic crate's operation shortcuts and the test dispatch tables from `spec/drs-v3.yaml`.
 
 mod codegen;
 mod open_enum;
@@ -67,9 +67,11 @@ fn generate(check: bool) -> Result<bool> {
     let prepared = prepare::for_generator(&document)?;
     let client = codegen::client(&prepared)?;
     let tables = testgen::tables(&document, &prepared)?;
+    let shortcuts = codegen::shortcuts(&document)?;
 
     let outputs = [
         Output { path: root.join("crates/drs-api/src/generated.rs"), text: client },
+        Output { path: root.join("crates/drs/src/operations.rs"), text: shortcuts },
         Output { path: root.join("tests/src/generated.rs"), text: tables },
     ];
 

@@ -59,7 +59,7 @@ pub fn for_generator(spec: &Value) -> Result<Prepared> {
         if is_string_enum(schema) {
             continue;
         }
-        rewrite(schema, name, true, &mut hoisted, &mut problems);
+        rewrite(schema, name, true, &mut hoisted);
     }
     for (name, schema) in hoisted {
         if schemas.contains_key(&name) {
@@ -103,7 +103,7 @@ fn is_string_enum(schema: &Value) -> bool {
 
 /// Rewrites one schema in place; `owner` names the type the schema belongs to, from which
 /// hoisted enumerations take their names.
-fn rewrite(schema: &mut Value, owner: &str, top: bool, hoisted: &mut Map<String, Value>, problems: &mut Vec<String>) {
+fn rewrite(schema: &mut Value, owner: &str, top: bool, hoisted: &mut Map<String, Value>) {
     let Some(map) = schema.as_object_mut() else { return };
 
     let required: Vec<String> = map
@@ -114,25 +114,35 @@ fn rewrite(schema: &mut Value, owner: &str, top: bool, hoisted: &mut Map<String,
     if let Some(Value::Object(properties)) = map.get_mut("properties") {
         for (property, property_schema) in properties.iter_mut() {
             let hoisted_name = format!("{owner}{}", property.to_upper_camel_case());
-            rewrite_field(property_schema, &hoisted_name, hoisted, problems);
+            rewrite_field(property_schema, &hoisted_name, hoisted);
             if !required.contains(property) {
                 keep_empty_collections(property_schema);
             }
         }
     }
     if let Some(items) = map.get_mut("items") {
-        rewrite_field(items, &format!("{owner}Item"), hoisted, problems);
+        rewrite_field(items, &format!("{owner}Item"), hoisted);
     }
     if !top {
         return;
     }
     move_constraints_to_docs(map);
+    if map.contains_key("enum") {
+        open_number_enum(map);
+    }
+}
+
+/// An enumeration of numbers is carried as the plain number: its values stay in the
+/// description, and an undocumented value still decodes.
+fn open_number_enum(map: &mut Map<String, Value>) {
+    let values = map.remove("enum").unwrap_or_default();
+    append_doc(map, &format!("Documented values: {}.", join_values(&values)));
 }
 
 /// Rewrites the schema of one field (a property or array items).
-fn rewrite_field(schema: &mut Value, hoisted_name: &str, hoisted: &mut Map<String, Value>, problems: &mut Vec<String>) {
+fn rewrite_field(schema: &mut Value, hoisted_name: &str, hoisted: &mut Map<String, Value>) {
     if let Some(items) = schema.get_mut("items") {
-        rewrite_field(items, &format!("{hoisted_name}Item"), hoisted, problems);
+        rewrite_field(items, &format!("{hoisted_name}Item"), hoisted);
     }
     let Some(map) = schema.as_object_mut() else { return };
     move_constraints_to_docs(map);
@@ -149,10 +159,7 @@ fn rewrite_field(schema: &mut Value, hoisted_name: &str, hoisted: &mut Map<Strin
             hoisted.insert(hoisted_name.to_string(), enum_schema);
             *schema = reference_with_description(hoisted_name, description);
         } else {
-            // An enumeration of numbers is carried as the plain number: its values stay in the
-            // description, and an undocumented value still decodes.
-            let values = map.remove("enum").unwrap_or_default();
-            append_doc(map, &format!("Documented values: {}.", join_values(&values)));
+            open_number_enum(map);
         }
         return;
     }

@@ -357,10 +357,10 @@ impl ExampleValidator {
 fn rewrite_for_json_schema(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            if map.remove("nullable") == Some(Value::Bool(true)) {
-                if let Some(Value::String(kind)) = map.get("type").cloned() {
-                    map.insert("type".into(), json!([kind, "null"]));
-                }
+            if map.remove("nullable") == Some(Value::Bool(true))
+                && let Some(Value::String(kind)) = map.get("type").cloned()
+            {
+                map.insert("type".into(), json!([kind, "null"]));
             }
             // An example may only use documented members: one that uses another is a sign of a
             // field the transcription missed.

@@ -47,7 +47,7 @@ pub fn tables(document: &Value, prepared: &Prepared) -> Result<String> {
         use drs_api::types;
         use serde_json::Value;
 
-        use crate::support::{self, Decoded, Reply, RequestParts, decode, reply};
+        use crate::support::{Decoded, Reply, RequestParts, decode, reply};
 
         /// Every component schema of the spec, by name.
         pub const SCHEMAS: &[&str] = &[#(#schema_names),*];
@@ -81,7 +81,7 @@ fn call_arm(document: &Value, operation: &spec::Operation<'_>) -> Result<TokenSt
     for parameter in spec::parameters(document, operation.body) {
         let name = parameter["name"].as_str().unwrap_or_default();
         let setter = method_name(name);
-        let value = parameter_value(&parameter["schema"], name)?;
+        let value = parameter_value(document, &parameter["schema"], name)?;
         match parameter["in"].as_str() {
             Some("path") => steps.push(quote! {
                 let value = request.path(#name)?;
@@ -120,21 +120,26 @@ fn call_arm(document: &Value, operation: &spec::Operation<'_>) -> Result<TokenSt
 
 /// The expression that turns the text of a parameter (`value: &str`) into what its builder
 /// method takes.
-fn parameter_value(schema: &Value, name: &str) -> Result<TokenStream> {
+fn parameter_value(document: &Value, schema: &Value, name: &str) -> Result<TokenStream> {
     if let Some(target) = schema_name(schema) {
-        let ident = Ident::new(target, Span::call_site());
-        return Ok(quote! { types::#ident::from(value) });
+        let named = &document["components"]["schemas"][target];
+        if named["type"] == "string" && named.get("enum").is_some() {
+            let ident = Ident::new(target, Span::call_site());
+            return Ok(quote! { types::#ident::from(value) });
+        }
+        // A named number or string: the builder converts the plain value into it.
+        return parameter_value(document, named, name);
     }
     Ok(match (schema["type"].as_str(), schema["format"].as_str()) {
         (Some("string"), _) if schema.get("enum").is_some() => {
             bail!("parameter `{name}`: an enumerated parameter must $ref a named schema")
         }
         (Some("string"), _) => quote! { value.to_string() },
-        (Some("integer"), Some("int32")) => quote! { support::parse::<i32>(#name, value)? },
-        (Some("integer"), _) => quote! { support::parse::<i64>(#name, value)? },
-        (Some("number"), Some("float")) => quote! { support::parse::<f32>(#name, value)? },
-        (Some("number"), _) => quote! { support::parse::<f64>(#name, value)? },
-        (Some("boolean"), _) => quote! { support::parse::<bool>(#name, value)? },
+        (Some("integer"), Some("int32")) => quote! { crate::support::parse::<i32>(#name, value)? },
+        (Some("integer"), _) => quote! { crate::support::parse::<i64>(#name, value)? },
+        (Some("number"), Some("float")) => quote! { crate::support::parse::<f32>(#name, value)? },
+        (Some("number"), _) => quote! { crate::support::parse::<f64>(#name, value)? },
+        (Some("boolean"), _) => quote! { crate::support::parse::<bool>(#name, value)? },
         (other, _) => bail!("parameter `{name}`: type {other:?} is not supported"),
     })
 }

@@ -87,29 +87,6 @@ Constraints: maxItems: `10`.*/
             Default::default()
         }
     }
-    ///Result for one job of a batch job modification.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct BatchModifyJobResult {
-        ///Error code.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error_code: ::std::option::Option<::std::string::String>,
-        ///Error message.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
-        ///Job ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        /**Status. Values:
-- `success`: succeeded.
-- `failed`: failed.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<crate::types::BatchModifyJobResultStatus>,
-    }
-    impl BatchModifyJobResult {
-        pub fn builder() -> builder::BatchModifyJobResult {
-            Default::default()
-        }
-    }
     ///Request body of the batch precheck.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BatchPrecheckJobsRequest {
@@ -181,7 +158,7 @@ Constraints: maxItems: `10`.*/
         pub count: ::std::option::Option<i32>,
         ///List returned by the batch job modification.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub results: ::std::option::Option<::std::vec::Vec<BatchModifyJobResult>>,
+        pub results: ::std::option::Option<::std::vec::Vec<JobActionResult>>,
     }
     impl BatchSetSpeedLimitsResponse {
         pub fn builder() -> builder::BatchSetSpeedLimitsResponse {
@@ -320,7 +297,7 @@ Constraints: uniqueItems: `true`.*/
         pub count: ::std::option::Option<i32>,
         ///List of the results of the batch job modification.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub results: ::std::option::Option<::std::vec::Vec<UpdateJobResult>>,
+        pub results: ::std::option::Option<::std::vec::Vec<JobActionResult>>,
     }
     impl BatchUpdateJobsResponse {
         pub fn builder() -> builder::BatchUpdateJobsResponse {
@@ -654,36 +631,37 @@ Constraints: default: `"false"`.*/
             Default::default()
         }
     }
-    ///Source or target database information (source_endpoint, target_endpoint).
+    ///Information about the source database or the target database (source_endpoint, target_endpoint). Documented for creating jobs (4.1.1, table 4-5) and for modifying jobs (4.1.4, table 4-31); table 4-31 adds `db_name` and `topic`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Endpoint {
         ///azCode of the availability zone where the database resides.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub az_code: ::std::option::Option<::std::string::String>,
         /**For MongoDB clusters of version 4.0 and later: when the IP addresses of the shard nodes
-of the cluster instance cannot be obtained, this must be given in source_endpoint, with
-the value Sharding4.0+. Default: Sharding4.0+. Value:
+of the cluster instance cannot be obtained, it must be given in source_endpoint, with the
+value Sharding4.0+. Default: Sharding4.0+. Value:
 - `Sharding4.0+`
 
 Constraints: default: `"Sharding4.0+"`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cluster_mode: ::std::option::Option<crate::types::EndpointClusterMode>,
-        ///Database password.
+        /**Service name (serviceName); required when the source database is Oracle. If it is set, the corresponding database must be created manually in the database. Constraint: at most 128 characters, and it cannot contain the special characters !<>&'"\. Documented in 4.1.4 only (table 4-31); table 4-5 (4.1.1) does not list it. The 4.1.4 MongoDB example sends `admin` here (see ERRATA.md).
+
+Constraints: maxLength: `128`, pattern: `"^[^!<>&'\"\\\\]*$"`.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub db_name: ::std::option::Option<::std::string::String>,
+        ///Database password. In 4.1.4 (table 4-31): required when the modification is called after the connection test, except for engines that need no password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub db_password: ::std::option::Option<crate::Secret>,
-        /**Database port. Constraint: an integer from 1 to 65535.
+        /**Database port. Tables 4-5 and 4-31 give the constraint "an integer from 1 to 65535"; the 4.1.4 MongoDB example sends 0, the ports being given in `ip` (as 4.1.2 prescribes 0 for Mongo and DDS), so 0 is accepted (see ERRATA.md).
 
 Constraints: minimum: `0`, maximum: `65535`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub db_port: ::std::option::Option<i32>,
-        /**Database type. Values:
-- `mysql`: MySQL
-- `mongodb`: MongoDB
-- `postgresql`: PostgreSQL
-- `oracle`: Oracle*/
+        ///Database type. In 4.1.4 (table 4-31): required when the modification is called after the connection test.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub db_type: ::std::option::Option<crate::types::DbType>,
-        ///Database user.
+        ///Database user. In 4.1.4 (table 4-31): required when the modification is called after the connection test, except for engines that need no user name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub db_user: ::std::option::Option<::std::string::String>,
         ///Database instance ID. Required when the database is a cloud instance, for example an RDS instance (in disaster recovery scenarios, it is required in source_endpoint when job_direction is down, and in target_endpoint when job_direction is up).
@@ -692,13 +670,13 @@ Constraints: minimum: `0`, maximum: `65535`.*/
         ///RDS instance name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub inst_name: ::std::option::Option<::std::string::String>,
-        ///Database IP address.
+        ///Database IP address. In 4.1.4 (table 4-31): required when the modification is called after the connection test.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip: ::std::option::Option<::std::string::String>,
         ///Kafka security authentication settings. Not needed without security authentication.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kafka_security_config: ::std::option::Option<KafkaSecurityConfig>,
-        ///MongoDB HA mode.
+        ///Mongo HA mode.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mongo_ha_mode: ::std::option::Option<::std::string::String>,
         ///If the database is a cloud instance, the project ID of the region where the database instance resides; otherwise, the project ID of the region where the current job resides. For how to obtain it, see A.5 Obtaining a Project ID.
@@ -707,7 +685,7 @@ Constraints: minimum: `0`, maximum: `65535`.*/
         ///Region where the database instance resides. Required when the database is a cloud instance, for example an RDS instance (in disaster recovery scenarios, it is required in source_endpoint when job_direction is down, and in target_endpoint when job_direction is up).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub region: ::std::option::Option<::std::string::String>,
-        /**MRS cluster running mode. Values:
+        /**Running mode of the MRS cluster. Values:
 - `0`: normal cluster
 - `1`: security cluster
 
@@ -735,7 +713,10 @@ Documented values: `0`, `1`.*/
         ///ID of the subnet where the database resides.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subnet_id: ::std::option::Option<::std::string::String>,
-        ///ID of the VPC where the database resides.
+        ///Kafka topic name. Documented in 4.1.4 only (table 4-31); table 4-5 (4.1.1) does not list it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub topic: ::std::option::Option<::std::string::String>,
+        ///ID of the virtual private cloud (VPC) where the database resides.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vpc_id: ::std::option::Option<::std::string::String>,
     }
@@ -759,19 +740,44 @@ Documented values: `0`, `1`.*/
             Default::default()
         }
     }
-    ///Kafka security authentication settings (kafka_security_config).
+    ///Result of a batch operation for one job. Returned by batch job modification (4.1.4, table 4-35), batch speed-limit setting (4.1.8, table 4-62), batch start (4.1.11, table 4-79, named StartJobResp there), batch resume/retry (4.1.12, table 4-85), batch pause (4.1.13, table 4-91), batch stop or delete (4.1.14, table 4-97) and batch definer setting (4.1.16, table 4-110).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct JobActionResult {
+        ///Error code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        ///Error message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_msg: ::std::option::Option<::std::string::String>,
+        ///Job ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /**Status (table 4-91, batch pause: the pause result). Values:
+- `success`: succeeded.
+- `failed`: failed.
+
+Tables 4-85 (4.1.12) and 4-91 (4.1.13) list no values; the other five list these two.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::types::JobActionResultStatus>,
+    }
+    impl JobActionResult {
+        pub fn builder() -> builder::JobActionResult {
+            Default::default()
+        }
+    }
+    ///Kafka security authentication settings; not needed without security authentication. The same structure is documented three times: as `kafka_security_config` of an endpoint in 4.1.1 (table 4-6) and 4.1.4 (table 4-32), and as `kafkaSecurityConfig` inside the JSON text of `property` of the cluster-mode connection test in 4.1.3 (table 4-22), to be filled in when the Kafka authentication mode is security authentication. The request examples of 4.1.2 also send it as `kafka_security_config`. Where the tables word a condition differently, the descriptions give each version (see ERRATA.md).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct KafkaSecurityConfig {
-        ///Whether to use delegation token authentication. Takes effect when the security protocol is SASL_SSL or SASL_PLAINTEXT and the SASL mechanism is "SCRAM-SHA-256" or "SCRAM-SHA-512".
+        ///Whether to use delegation token authentication. Takes effect when the security protocol is SASL_SSL or SASL_PLAINTEXT and the SASL mechanism chosen is "SCRAM-SHA-256" or "SCRAM-SHA-512".
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub delegation_tokens: ::std::option::Option<bool>,
         ///Whether to enable SSL two-way authentication.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_key_store: ::std::option::Option<bool>,
-        ///Host name endpoint identification algorithm: the endpoint identification algorithm used to verify the server host name against the server certificate. Leaving it empty disables host name verification. Corresponds to the Kafka property ssl.endpoint.identification.algorithm.
+        ///Host name endpoint identification algorithm, corresponding to the Kafka setting `ssl.endpoint.identification.algorithm`: the endpoint identification algorithm used to verify the server host name against the server certificate. Leaving it empty disables host name verification.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint_algorithm: ::std::option::Option<::std::string::String>,
-        ///Keystore private key password. Required when SSL two-way authentication is enabled and set_private_key_password is true. Corresponds to the Kafka property ssl.key.password.
+        ///Keystore private key password. Required when SSL two-way authentication is enabled and set_private_key_password is true. Corresponds to the Kafka setting `ssl.key.password`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key_password: ::std::option::Option<crate::Secret>,
         ///Keystore certificate. Needed when SSL two-way authentication is enabled.
@@ -780,11 +786,11 @@ Documented values: `0`, `1`.*/
         ///Keystore certificate name. Needed when SSL two-way authentication is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key_store_key_name: ::std::option::Option<::std::string::String>,
-        ///Keystore certificate password. Needed when the certificate has a password. Corresponds to the Kafka property ssl.keystore.password.
+        ///Keystore certificate password, corresponding to the Kafka setting `ssl.keystore.password`. Tables 4-6 (4.1.1) and 4-32 (4.1.4): needed when the certificate has a password. Table 4-22 (4.1.3): needed when SSL two-way authentication is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key_store_password: ::std::option::Option<crate::Secret>,
-        /**SASL mechanism used for client connections. Corresponds to the Kafka property
-sasl.mechanism. The following four are supported. Values:
+        /**SASL mechanism used for client connections, corresponding to the Kafka setting
+`sasl.mechanism`. The following four are supported:
 - `GSSAPI`
 - `PLAIN`
 - `SCRAM-SHA-256`
@@ -798,24 +804,24 @@ sasl.mechanism. The following four are supported. Values:
 Constraints: default: `false`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub set_private_key_password: ::std::option::Option<bool>,
-        ///Base64-encoded value of the security certificate. Required when the security protocol is SSL or SASL_SSL.
+        ///Value of the security certificate after Base64 encoding. Required when the security protocol is SSL or SASL_SSL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trust_store_key: ::std::option::Option<::std::string::String>,
+        pub trust_store_key: ::std::option::Option<crate::Secret>,
         ///Certificate name. Required when the security protocol is SSL or SASL_SSL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub trust_store_key_name: ::std::option::Option<::std::string::String>,
-        ///Certificate password. Required when the certificate has a password.
+        ///Certificate password. Tables 4-6 (4.1.1) and 4-32 (4.1.4): required when the certificate has a password. Table 4-22 (4.1.3): required when the security protocol is SSL or SASL_SSL.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub trust_store_password: ::std::option::Option<crate::Secret>,
         /**Security protocol; required for security authentication. Corresponds to the Kafka
-property security.protocol. Values:
+setting `security.protocol`. Values:
 - `PLAINTEXT`: no security authentication; only the IP address and port are needed to
   connect.
 - `SASL_PLAINTEXT`: connects to Kafka through a SASL mechanism; the SASL settings must
-  be given.
-- `SSL`: connects to Kafka with SSL encryption; the SSL settings must be given.
-- `SASL_SSL`: uses SASL authentication with SSL encryption; the SSL and SASL settings
-  must be given.*/
+  be set.
+- `SSL`: connects to Kafka with SSL encryption; the SSL settings must be set.
+- `SASL_SSL`: uses SASL authentication and SSL encryption; the SSL and SASL settings
+  must be set.*/
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<crate::types::KafkaSecurityConfigType>,
     }
@@ -1057,15 +1063,15 @@ Constraints: maxItems: `10`.*/
             Default::default()
         }
     }
-    ///A tag (tags and sys_tags items).
+    ///A tag: items of `tags` (4.1.1, 4.1.4) and of `sys_tags` (4.1.1).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Tag {
-        /**Tag key. Maximum length: 36. It can contain only letters, digits, underscores (_), hyphens (-) and Chinese characters.
+        /**Tag key. Maximum length: 36. It can contain only letters, digits, underscores (_), hyphens (-) and Chinese characters. In 4.1.4 (table 4-33): fill it in when the tags are to be modified.
 
 Constraints: maxLength: `36`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
-        /**Tag value. Maximum length: 43. It can contain only letters, digits, underscores (_), hyphens (-) and Chinese characters.
+        /**Tag value. Maximum length: 43. It can contain only letters, digits, underscores (_), hyphens (-) and Chinese characters. In 4.1.4 (table 4-33): fill it in when the tags are to be modified.
 
 Constraints: maxLength: `43`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1174,7 +1180,7 @@ meaning the reference does not give: `encrypt` (an object with `elementId`, `off
 - `ta`: target database
 
 Constraints: default: `"so"`.*/
-        pub end_point_type: crate::types::TestConnectionRequestEndPointType,
+        pub end_point_type: crate::types::EndPointType,
         ///DRS job ID, which can be obtained from the job list or the job details page.
         pub id: ::std::string::String,
         ///Database instance ID. Required when the database is a cloud instance, for example an RDS instance.
@@ -1352,29 +1358,6 @@ when the modification call is made after the connection test. Values:
     }
     impl UpdateJobRequest {
         pub fn builder() -> builder::UpdateJobRequest {
-            Default::default()
-        }
-    }
-    ///Result of modifying one job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct UpdateJobResult {
-        ///Error code.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error_code: ::std::option::Option<::std::string::String>,
-        ///Error message.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error_msg: ::std::option::Option<::std::string::String>,
-        ///Job ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        /**Status. Values:
-- `success`: succeeded.
-- `failed`: failed.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<crate::types::UpdateJobResultStatus>,
-    }
-    impl UpdateJobResult {
-        pub fn builder() -> builder::UpdateJobResult {
             Default::default()
         }
     }
@@ -1683,109 +1666,6 @@ when the modification call is made after the connection test. Values:
             }
         }
         #[derive(Clone, Debug)]
-        pub struct BatchModifyJobResult {
-            error_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            error_msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<crate::types::BatchModifyJobResultStatus>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BatchModifyJobResult {
-            fn default() -> Self {
-                Self {
-                    error_code: Ok(Default::default()),
-                    error_msg: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                }
-            }
-        }
-        impl BatchModifyJobResult {
-            pub fn error_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error_code: {e}")
-                    });
-                self
-            }
-            pub fn error_msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error_msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error_msg: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::BatchModifyJobResultStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BatchModifyJobResult>
-        for super::BatchModifyJobResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BatchModifyJobResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    error_code: value.error_code?,
-                    error_msg: value.error_msg?,
-                    id: value.id?,
-                    status: value.status?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BatchModifyJobResult> for BatchModifyJobResult {
-            fn from(value: super::BatchModifyJobResult) -> Self {
-                Self {
-                    error_code: Ok(value.error_code),
-                    error_msg: Ok(value.error_msg),
-                    id: Ok(value.id),
-                    status: Ok(value.status),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct BatchPrecheckJobsRequest {
             jobs: ::std::result::Result<
                 ::std::vec::Vec<super::PrecheckJobRequest>,
@@ -2063,7 +1943,7 @@ when the modification call is made after the connection test. Values:
                 ::std::string::String,
             >,
             results: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::BatchModifyJobResult>>,
+                ::std::option::Option<::std::vec::Vec<super::JobActionResult>>,
                 ::std::string::String,
             >,
         }
@@ -2091,7 +1971,7 @@ when the modification call is made after the connection test. Values:
             pub fn results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::BatchModifyJobResult>>,
+                    ::std::option::Option<::std::vec::Vec<super::JobActionResult>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2651,7 +2531,7 @@ when the modification call is made after the connection test. Values:
                 ::std::string::String,
             >,
             results: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::UpdateJobResult>>,
+                ::std::option::Option<::std::vec::Vec<super::JobActionResult>>,
                 ::std::string::String,
             >,
         }
@@ -2679,7 +2559,7 @@ when the modification call is made after the connection test. Values:
             pub fn results<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::UpdateJobResult>>,
+                    ::std::option::Option<::std::vec::Vec<super::JobActionResult>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -4064,6 +3944,10 @@ when the modification call is made after the connection test. Values:
                 ::std::option::Option<crate::types::EndpointClusterMode>,
                 ::std::string::String,
             >,
+            db_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             db_password: ::std::result::Result<
                 ::std::option::Option<crate::Secret>,
                 ::std::string::String,
@@ -4140,6 +4024,10 @@ when the modification call is made after the connection test. Values:
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            topic: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             vpc_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4150,6 +4038,7 @@ when the modification call is made after the connection test. Values:
                 Self {
                     az_code: Ok(Default::default()),
                     cluster_mode: Ok(Default::default()),
+                    db_name: Ok(Default::default()),
                     db_password: Ok(Default::default()),
                     db_port: Ok(Default::default()),
                     db_type: Ok(Default::default()),
@@ -4169,6 +4058,7 @@ when the modification call is made after the connection test. Values:
                     ssl_cert_password: Ok(Default::default()),
                     ssl_link: Ok(Default::default()),
                     subnet_id: Ok(Default::default()),
+                    topic: Ok(Default::default()),
                     vpc_id: Ok(Default::default()),
                 }
             }
@@ -4197,6 +4087,18 @@ when the modification call is made after the connection test. Values:
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for cluster_mode: {e}")
+                    });
+                self
+            }
+            pub fn db_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.db_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for db_name: {e}")
                     });
                 self
             }
@@ -4436,6 +4338,18 @@ when the modification call is made after the connection test. Values:
                     });
                 self
             }
+            pub fn topic<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.topic = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for topic: {e}")
+                    });
+                self
+            }
             pub fn vpc_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4457,6 +4371,7 @@ when the modification call is made after the connection test. Values:
                 Ok(Self {
                     az_code: value.az_code?,
                     cluster_mode: value.cluster_mode?,
+                    db_name: value.db_name?,
                     db_password: value.db_password?,
                     db_port: value.db_port?,
                     db_type: value.db_type?,
@@ -4476,6 +4391,7 @@ when the modification call is made after the connection test. Values:
                     ssl_cert_password: value.ssl_cert_password?,
                     ssl_link: value.ssl_link?,
                     subnet_id: value.subnet_id?,
+                    topic: value.topic?,
                     vpc_id: value.vpc_id?,
                 })
             }
@@ -4485,6 +4401,7 @@ when the modification call is made after the connection test. Values:
                 Self {
                     az_code: Ok(value.az_code),
                     cluster_mode: Ok(value.cluster_mode),
+                    db_name: Ok(value.db_name),
                     db_password: Ok(value.db_password),
                     db_port: Ok(value.db_port),
                     db_type: Ok(value.db_type),
@@ -4504,6 +4421,7 @@ when the modification call is made after the connection test. Values:
                     ssl_cert_password: Ok(value.ssl_cert_password),
                     ssl_link: Ok(value.ssl_link),
                     subnet_id: Ok(value.subnet_id),
+                    topic: Ok(value.topic),
                     vpc_id: Ok(value.vpc_id),
                 }
             }
@@ -4573,6 +4491,108 @@ when the modification call is made after the connection test. Values:
             }
         }
         #[derive(Clone, Debug)]
+        pub struct JobActionResult {
+            error_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error_msg: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::types::JobActionResultStatus>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for JobActionResult {
+            fn default() -> Self {
+                Self {
+                    error_code: Ok(Default::default()),
+                    error_msg: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                }
+            }
+        }
+        impl JobActionResult {
+            pub fn error_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_code: {e}")
+                    });
+                self
+            }
+            pub fn error_msg<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_msg = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_msg: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::types::JobActionResultStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<JobActionResult> for super::JobActionResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: JobActionResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    error_code: value.error_code?,
+                    error_msg: value.error_msg?,
+                    id: value.id?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::JobActionResult> for JobActionResult {
+            fn from(value: super::JobActionResult) -> Self {
+                Self {
+                    error_code: Ok(value.error_code),
+                    error_msg: Ok(value.error_msg),
+                    id: Ok(value.id),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct KafkaSecurityConfig {
             delegation_tokens: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -4611,7 +4631,7 @@ when the modification call is made after the connection test. Values:
                 ::std::string::String,
             >,
             trust_store_key: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Secret>,
                 ::std::string::String,
             >,
             trust_store_key_name: ::std::result::Result<
@@ -4773,7 +4793,7 @@ when the modification call is made after the connection test. Values:
             }
             pub fn trust_store_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.trust_store_key = value
@@ -6234,7 +6254,7 @@ when the modification call is made after the connection test. Values:
                 ::std::string::String,
             >,
             end_point_type: ::std::result::Result<
-                crate::types::TestConnectionRequestEndPointType,
+                crate::types::EndPointType,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -6379,9 +6399,7 @@ when the modification call is made after the connection test. Values:
             }
             pub fn end_point_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    crate::types::TestConnectionRequestEndPointType,
-                >,
+                T: ::std::convert::TryInto<crate::types::EndPointType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.end_point_type = value
@@ -7289,108 +7307,6 @@ when the modification call is made after the connection test. Values:
                 }
             }
         }
-        #[derive(Clone, Debug)]
-        pub struct UpdateJobResult {
-            error_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            error_msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<crate::types::UpdateJobResultStatus>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UpdateJobResult {
-            fn default() -> Self {
-                Self {
-                    error_code: Ok(Default::default()),
-                    error_msg: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                }
-            }
-        }
-        impl UpdateJobResult {
-            pub fn error_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error_code: {e}")
-                    });
-                self
-            }
-            pub fn error_msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error_msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error_msg: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::UpdateJobResultStatus>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UpdateJobResult> for super::UpdateJobResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UpdateJobResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    error_code: value.error_code?,
-                    error_msg: value.error_msg?,
-                    id: value.id?,
-                    status: value.status?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UpdateJobResult> for UpdateJobResult {
-            fn from(value: super::UpdateJobResult) -> Self {
-                Self {
-                    error_code: Ok(value.error_code),
-                    error_msg: Ok(value.error_msg),
-                    id: Ok(value.id),
-                    status: Ok(value.status),
-                }
-            }
-        }
     }
     /// Error types.
     pub mod error {
@@ -7498,7 +7414,8 @@ when the modification call is made after the connection test. Values:
             Ok(Self::from(value.as_ref()))
         }
     }
-    /**Scenario of a DRS job. Values:
+    /**Scenario of a DRS job (table 4-4: "migration scenario"; table 4-28: "migration type").
+Values:
 - `migration`: real-time migration
 - `sync`: real-time synchronization
 - `cloudDataGuard`: real-time disaster recovery*/
@@ -7582,7 +7499,7 @@ when the modification call is made after the connection test. Values:
             Ok(Self::from(value.as_ref()))
         }
     }
-    /**DRS job engine type. Values:
+    /**Engine type of a DRS job. Values:
 - `mysql`: MySQL to MySQL migration, MySQL to MySQL synchronization
 - `mongodb`: MongoDB to DDS migration
 - `cloudDataGuard-mysql`: MySQL to MySQL disaster recovery
@@ -7704,7 +7621,8 @@ when the modification call is made after the connection test. Values:
     }
     /**Job direction. Values:
 - `up`: to the cloud; in disaster recovery scenarios, the current cloud is the standby.
-- `down`: out of the cloud; in disaster recovery scenarios, the current cloud is the primary.
+- `down`: out of the cloud; in disaster recovery scenarios, the current cloud is the
+  primary.
 - `non-dbs`: self-built.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
@@ -7868,7 +7786,7 @@ when the modification call is made after the connection test. Values:
 - `medium`: medium specification
 - `high`: large specification
 - `xlarge`: extra-large specification
-- `2xlarge`: 2x-large (largest) specification*/
+- `2xlarge`: largest specification*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
     /// `Unknown` and encodes back unchanged.
@@ -7964,10 +7882,13 @@ when the modification call is made after the connection test. Values:
             Ok(Self::from(value.as_ref()))
         }
     }
-    /**Job mode. Values:
+    /**Job (task) mode. Values:
 - `FULL_TRANS`: full
 - `FULL_INCR_TRANS`: full + incremental
-- `INCR_TRANS`: incremental*/
+- `INCR_TRANS`: incremental
+
+Single-primary disaster recovery supports only full + incremental (`FULL_INCR_TRANS`)
+(stated in tables 4-4 and 4-143; table 4-28 does not repeat it).*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
     /// `Unknown` and encodes back unchanged.
@@ -8053,7 +7974,8 @@ when the modification call is made after the connection test. Values:
 - `mongodb`: MongoDB
 - `postgresql`: PostgreSQL
 - `oracle`: Oracle
-- `kafka`: Kafka (not listed in tables 4-5 and 4-14; used by the request examples of 4.1.2)*/
+- `kafka`: Kafka. Not listed in tables 4-5, 4-14 and 4-31; sent by the Kafka request
+  examples of 4.1.2 (see ERRATA.md).*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
     /// `Unknown` and encodes back unchanged.
@@ -8219,9 +8141,84 @@ when the modification call is made after the connection test. Values:
             Ok(Self::from(value.as_ref()))
         }
     }
+    /**Which database of the job is meant. Values:
+- `so`: source database
+- `ta`: target (destination) database*/
+    ///
+    /// The enumeration is open: a value the reference does not list decodes as
+    /// `Unknown` and encodes back unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum EndPointType {
+        ///`so`
+        So,
+        ///`ta`
+        Ta,
+        ///Any value this version of the crate does not know; kept as sent.
+        Unknown(crate::UnknownValue),
+    }
+    impl EndPointType {
+        /// Every documented value, as the service spells it.
+        pub const VALUES: &'static [&'static str] = &["so", "ta"];
+        /// The value as the service spells it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::So => "so",
+                Self::Ta => "ta",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the reference does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for EndPointType {
+        fn from(value: &str) -> Self {
+            match value {
+                "so" => Self::So,
+                "ta" => Self::Ta,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for EndPointType {
+        fn from(value: ::std::string::String) -> Self {
+            Self::from(value.as_str())
+        }
+    }
+    impl ::std::str::FromStr for EndPointType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for EndPointType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EndPointType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EndPointType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
     /**For MongoDB clusters of version 4.0 and later: when the IP addresses of the shard nodes
-of the cluster instance cannot be obtained, this must be given in source_endpoint, with
-the value Sharding4.0+. Default: Sharding4.0+. Value:
+of the cluster instance cannot be obtained, it must be given in source_endpoint, with the
+value Sharding4.0+. Default: Sharding4.0+. Value:
 - `Sharding4.0+`
 
 Constraints: default: `"Sharding4.0+"`.*/
@@ -8294,14 +8291,14 @@ Constraints: default: `"Sharding4.0+"`.*/
         }
     }
     /**Security protocol; required for security authentication. Corresponds to the Kafka
-property security.protocol. Values:
+setting `security.protocol`. Values:
 - `PLAINTEXT`: no security authentication; only the IP address and port are needed to
   connect.
 - `SASL_PLAINTEXT`: connects to Kafka through a SASL mechanism; the SASL settings must
-  be given.
-- `SSL`: connects to Kafka with SSL encryption; the SSL settings must be given.
-- `SASL_SSL`: uses SASL authentication with SSL encryption; the SSL and SASL settings
-  must be given.*/
+  be set.
+- `SSL`: connects to Kafka with SSL encryption; the SSL settings must be set.
+- `SASL_SSL`: uses SASL authentication and SSL encryption; the SSL and SASL settings
+  must be set.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
     /// `Unknown` and encodes back unchanged.
@@ -8387,8 +8384,8 @@ property security.protocol. Values:
             Ok(Self::from(value.as_ref()))
         }
     }
-    /**SASL mechanism used for client connections. Corresponds to the Kafka property
-sasl.mechanism. The following four are supported. Values:
+    /**SASL mechanism used for client connections, corresponding to the Kafka setting
+`sasl.mechanism`. The following four are supported:
 - `GSSAPI`
 - `PLAIN`
 - `SCRAM-SHA-256`
@@ -8544,84 +8541,6 @@ sasl.mechanism. The following four are supported. Values:
         }
     }
     impl<'de> ::serde::Deserialize<'de> for PublicIpType {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
-    /**Source database: `so`; target database: `ta`. Default: so. Values:
-- `so`: source database
-- `ta`: target database
-
-Constraints: default: `"so"`.*/
-    ///
-    /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub enum TestConnectionRequestEndPointType {
-        ///`so`
-        So,
-        ///`ta`
-        Ta,
-        ///Any value this version of the crate does not know; kept as sent.
-        Unknown(crate::UnknownValue),
-    }
-    impl TestConnectionRequestEndPointType {
-        /// Every documented value, as the service spells it.
-        pub const VALUES: &'static [&'static str] = &["so", "ta"];
-        /// The value as the service spells it.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::So => "so",
-                Self::Ta => "ta",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the reference does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    impl ::std::convert::From<&str> for TestConnectionRequestEndPointType {
-        fn from(value: &str) -> Self {
-            match value {
-                "so" => Self::So,
-                "ta" => Self::Ta,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String>
-    for TestConnectionRequestEndPointType {
-        fn from(value: ::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-    impl ::std::str::FromStr for TestConnectionRequestEndPointType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::std::fmt::Display for TestConnectionRequestEndPointType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for TestConnectionRequestEndPointType {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TestConnectionRequestEndPointType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
@@ -9112,81 +9031,6 @@ Constraints: default: `"false"`.*/
             Ok(Self::from(value.as_ref()))
         }
     }
-    /**Status. Values:
-- `success`: succeeded.
-- `failed`: failed.*/
-    ///
-    /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub enum UpdateJobResultStatus {
-        ///`success`
-        Success,
-        ///`failed`
-        Failed,
-        ///Any value this version of the crate does not know; kept as sent.
-        Unknown(crate::UnknownValue),
-    }
-    impl UpdateJobResultStatus {
-        /// Every documented value, as the service spells it.
-        pub const VALUES: &'static [&'static str] = &["success", "failed"];
-        /// The value as the service spells it.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Success => "success",
-                Self::Failed => "failed",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the reference does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    impl ::std::convert::From<&str> for UpdateJobResultStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "success" => Self::Success,
-                "failed" => Self::Failed,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for UpdateJobResultStatus {
-        fn from(value: ::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-    impl ::std::str::FromStr for UpdateJobResultStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::std::fmt::Display for UpdateJobResultStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for UpdateJobResultStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpdateJobResultStatus {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
     /**Precheck mode. Values:
 - `forStartJob`: pass this value when the job is being configured, for its first start.
 - `forRetryJob`: pass this value when the job is in the incremental phase, for a precheck after
@@ -9411,81 +9255,6 @@ affects the start of the job.*/
         }
     }
     impl<'de> ::serde::Deserialize<'de> for PrecheckItemResultResult {
-        fn deserialize<D: ::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
-        }
-    }
-    /**Status. Values:
-- `success`: succeeded.
-- `failed`: failed.*/
-    ///
-    /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub enum BatchModifyJobResultStatus {
-        ///`success`
-        Success,
-        ///`failed`
-        Failed,
-        ///Any value this version of the crate does not know; kept as sent.
-        Unknown(crate::UnknownValue),
-    }
-    impl BatchModifyJobResultStatus {
-        /// Every documented value, as the service spells it.
-        pub const VALUES: &'static [&'static str] = &["success", "failed"];
-        /// The value as the service spells it.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Success => "success",
-                Self::Failed => "failed",
-                Self::Unknown(value) => value.as_str(),
-            }
-        }
-        /// Whether the value is one the reference does not list.
-        pub fn is_unknown(&self) -> bool {
-            matches!(self, Self::Unknown(_))
-        }
-    }
-    impl ::std::convert::From<&str> for BatchModifyJobResultStatus {
-        fn from(value: &str) -> Self {
-            match value {
-                "success" => Self::Success,
-                "failed" => Self::Failed,
-                other => Self::Unknown(crate::UnknownValue::new(other)),
-            }
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for BatchModifyJobResultStatus {
-        fn from(value: ::std::string::String) -> Self {
-            Self::from(value.as_str())
-        }
-    }
-    impl ::std::str::FromStr for BatchModifyJobResultStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self::from(value))
-        }
-    }
-    impl ::std::fmt::Display for BatchModifyJobResultStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for BatchModifyJobResultStatus {
-        fn serialize<S: ::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for BatchModifyJobResultStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
@@ -9788,6 +9557,83 @@ affects the start of the job.*/
         }
     }
     impl<'de> ::serde::Deserialize<'de> for UpdateDbParametersResponseShouldRestart {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::borrow::Cow<
+                'de,
+                str,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            Ok(Self::from(value.as_ref()))
+        }
+    }
+    /**Status (table 4-91, batch pause: the pause result). Values:
+- `success`: succeeded.
+- `failed`: failed.
+
+Tables 4-85 (4.1.12) and 4-91 (4.1.13) list no values; the other five list these two.*/
+    ///
+    /// The enumeration is open: a value the reference does not list decodes as
+    /// `Unknown` and encodes back unchanged.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum JobActionResultStatus {
+        ///`success`
+        Success,
+        ///`failed`
+        Failed,
+        ///Any value this version of the crate does not know; kept as sent.
+        Unknown(crate::UnknownValue),
+    }
+    impl JobActionResultStatus {
+        /// Every documented value, as the service spells it.
+        pub const VALUES: &'static [&'static str] = &["success", "failed"];
+        /// The value as the service spells it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Success => "success",
+                Self::Failed => "failed",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether the value is one the reference does not list.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for JobActionResultStatus {
+        fn from(value: &str) -> Self {
+            match value {
+                "success" => Self::Success,
+                "failed" => Self::Failed,
+                other => Self::Unknown(crate::UnknownValue::new(other)),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for JobActionResultStatus {
+        fn from(value: ::std::string::String) -> Self {
+            Self::from(value.as_str())
+        }
+    }
+    impl ::std::str::FromStr for JobActionResultStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for JobActionResultStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for JobActionResultStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for JobActionResultStatus {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
