@@ -258,3 +258,80 @@ fn rewrite_parameters(document: &mut Value) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn prepared() -> Prepared {
+        let spec = json!({
+            "paths": {},
+            "components": { "schemas": {
+                "Job": {
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {
+                        "name": { "type": "string", "minLength": 4, "maxLength": 50, "description": "Job name." },
+                        "db_password": { "type": "string", "format": "password" },
+                        "node_type": { "type": "string", "enum": ["micro", "high"], "default": "high" },
+                        "children": { "type": "array", "items": { "type": "string" } },
+                        "direction": { "description": "Direction.", "$ref": "#/components/schemas/Direction" }
+                    }
+                },
+                "Direction": { "type": "string", "enum": ["up", "down"] },
+                "Status": { "type": "integer", "enum": [0, 2] }
+            } }
+        });
+        for_generator(&spec).expect("prepares")
+    }
+
+    #[test]
+    fn passwords_become_secrets_and_keep_their_description() {
+        let prepared = prepared();
+        let field = &prepared.document["components"]["schemas"]["Job"]["properties"]["db_password"];
+        assert_eq!(field, &json!({ "$ref": "#/components/schemas/Secret" }));
+        assert!(prepared.document["components"]["schemas"]["Secret"].is_object());
+    }
+
+    #[test]
+    fn inline_enumerations_are_hoisted_and_every_string_enumeration_is_open() {
+        let prepared = prepared();
+        let schemas = &prepared.document["components"]["schemas"];
+        assert_eq!(schemas["Job"]["properties"]["node_type"]["allOf"][0]["$ref"], "#/components/schemas/JobNodeType");
+        let names: Vec<&str> = prepared.enums.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["Direction", "JobNodeType"]);
+        assert_eq!(prepared.enums[1].values, ["micro", "high"]);
+    }
+
+    #[test]
+    fn defaults_and_bounds_move_into_the_documentation() {
+        let prepared = prepared();
+        let schemas = &prepared.document["components"]["schemas"];
+        let name = &schemas["Job"]["properties"]["name"];
+        assert!(name.get("minLength").is_none() && name.get("maxLength").is_none());
+        assert_eq!(name["description"], "Job name.\n\nConstraints: minLength: `4`, maxLength: `50`.");
+        assert!(schemas["JobNodeType"].get("default").is_none());
+        assert!(schemas["JobNodeType"]["description"].as_str().unwrap().contains("default: `\"high\"`"));
+    }
+
+    #[test]
+    fn optional_arrays_keep_empty_apart_from_absent_and_refs_keep_their_text() {
+        let prepared = prepared();
+        let properties = &prepared.document["components"]["schemas"]["Job"]["properties"];
+        assert_eq!(properties["children"]["nullable"], true);
+        assert_eq!(
+            properties["direction"],
+            json!({ "description": "Direction.", "allOf": [{ "$ref": "#/components/schemas/Direction" }] })
+        );
+    }
+
+    #[test]
+    fn number_enumerations_stay_plain_numbers() {
+        let prepared = prepared();
+        let status = &prepared.document["components"]["schemas"]["Status"];
+        assert!(status.get("enum").is_none());
+        assert_eq!(status["description"], "Documented values: `0`, `2`.");
+    }
+}

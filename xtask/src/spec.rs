@@ -379,3 +379,117 @@ fn rewrite_for_json_schema(value: &mut Value) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// The smallest document that passes every check: one operation, one schema, one example.
+    fn document() -> Value {
+        json!({
+            "openapi": "3.0.3",
+            "paths": { "/v3/{project_id}/jobs": { "post": {
+                "operationId": "list_jobs",
+                "summary": "List jobs",
+                "description": "Lists the jobs.",
+                "tags": ["jobs"],
+                "x-drs-section": "4.1.20",
+                "x-drs-title": "查询租户任务列表",
+                "parameters": [{ "name": "project_id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                "requestBody": { "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/ListJobsRequest" },
+                    "examples": { "all": { "summary": "All", "value": { "per_page": 0 } } }
+                } } },
+                "x-drs-request-examples": [{ "summary": "All", "url": "/v3/p1/jobs", "body": "all" }],
+                "responses": { "400": { "description": "Bad Request", "content": { "application/json": {
+                    "schema": { "$ref": "#/components/schemas/ErrorResponse" }
+                } } } }
+            } } },
+            "components": { "schemas": {
+                "ListJobsRequest": {
+                    "type": "object", "x-drs-tables": ["4-147"],
+                    "properties": { "per_page": { "type": "integer", "minimum": 0, "maximum": 1000 } }
+                },
+                "ErrorResponse": { "type": "object", "x-drs-tables": ["A-1"], "properties": {
+                    "error_code": { "type": "string" }, "error_msg": { "type": "string" }
+                } }
+            } }
+        })
+    }
+
+    fn problems(document: &Value) -> String {
+        match check(document) {
+            Ok(_) => String::new(),
+            Err(error) => format!("{error:#}"),
+        }
+    }
+
+    #[test]
+    fn a_well_formed_document_passes_and_is_counted() {
+        let report = check(&document()).expect("passes");
+        assert_eq!((report.operations, report.schemas, report.examples, report.request_examples), (1, 2, 1, 1));
+    }
+
+    #[test]
+    fn an_operation_needs_an_id_in_snake_case_and_a_section() {
+        let mut broken = document();
+        let operation = &mut broken["paths"]["/v3/{project_id}/jobs"]["post"];
+        operation["operationId"] = json!("ListJobs");
+        operation.as_object_mut().unwrap().remove("x-drs-section");
+        let found = problems(&broken);
+        assert!(found.contains("`ListJobs` is not snake_case"), "{found}");
+        assert!(found.contains("`x-drs-section` must name a section"), "{found}");
+    }
+
+    #[test]
+    fn an_example_outside_its_schema_is_reported_with_its_path() {
+        let mut broken = document();
+        broken["paths"]["/v3/{project_id}/jobs"]["post"]["requestBody"]["content"]["application/json"]
+            ["examples"]["all"]["value"] = json!({ "per_page": 5000, "page": 1 });
+        let found = problems(&broken);
+        assert!(found.contains("list_jobs: request example `all`"), "{found}");
+        assert!(found.contains("5000 is greater than the maximum of 1000"), "{found}");
+        assert!(found.contains("'page' was unexpected"), "{found}");
+    }
+
+    #[test]
+    fn inline_objects_and_dangling_references_are_refused() {
+        let mut broken = document();
+        broken["components"]["schemas"]["ListJobsRequest"]["properties"]["filter"] =
+            json!({ "type": "object", "properties": { "name": { "type": "string" } } });
+        broken["components"]["schemas"]["ListJobsRequest"]["properties"]["tags"] =
+            json!({ "$ref": "#/components/schemas/Tag" });
+        let found = problems(&broken);
+        assert!(found.contains("ListJobsRequest.filter: inline object"), "{found}");
+        assert!(found.contains("`#/components/schemas/Tag` does not resolve"), "{found}");
+    }
+
+    #[test]
+    fn request_example_urls_must_fit_the_path_and_its_parameters() {
+        let mut broken = document();
+        broken["paths"]["/v3/{project_id}/jobs"]["post"]["x-drs-request-examples"] =
+            json!([{ "url": "/v3/p1/job?page=1", "body": "all" }]);
+        let found = problems(&broken);
+        assert!(found.contains("url path `/v3/p1/job` does not fit"), "{found}");
+        assert!(found.contains("query parameter `page` is not declared"), "{found}");
+    }
+
+    #[test]
+    fn error_statuses_must_use_the_shared_error_body() {
+        let mut broken = document();
+        broken["paths"]["/v3/{project_id}/jobs"]["post"]["responses"]["400"]["content"]["application/json"]
+            ["schema"] = json!({ "$ref": "#/components/schemas/ListJobsRequest" });
+        assert!(problems(&broken).contains("the 400 response must use ErrorResponse"));
+    }
+
+    #[test]
+    fn paths_match_their_templates() {
+        let values = match_path("/v3/{project_id}/jobs/{job_id}", "/v3/p1/jobs/j1").expect("matches");
+        assert_eq!(values["project_id"], "p1");
+        assert_eq!(values["job_id"], "j1");
+        assert!(match_path("/v3/{project_id}/jobs", "/v3/p1/jobs/extra").is_none());
+        assert!(match_path("/v3/{project_id}/jobs", "/v3//jobs").is_none());
+    }
+}
