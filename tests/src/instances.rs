@@ -23,7 +23,11 @@ fn instances(schema: &'static Value, depth: u32) -> BoxedStrategy<Value> {
         return instances(member, depth);
     }
     let strategy = if let Some(values) = schema["enum"].as_array() {
-        let values: Vec<Value> = values.iter().filter(|value| !value.is_null()).cloned().collect();
+        let values: Vec<Value> = values
+            .iter()
+            .filter(|value| !value.is_null())
+            .cloned()
+            .collect();
         proptest::sample::select(values).boxed()
     } else {
         match schema["type"].as_str() {
@@ -44,8 +48,12 @@ fn instances(schema: &'static Value, depth: u32) -> BoxedStrategy<Value> {
 }
 
 fn object(schema: &'static Value, depth: u32) -> BoxedStrategy<Value> {
-    let required: Vec<&str> =
-        schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     let mut members: Vec<BoxedStrategy<Option<(String, Value)>>> = Vec::new();
     for (name, member) in schema["properties"].as_object().into_iter().flatten() {
         let is_required = required.contains(&name.as_str());
@@ -61,7 +69,8 @@ fn object(schema: &'static Value, depth: u32) -> BoxedStrategy<Value> {
         }
     }
     if let Some(additional) = schema.get("additionalProperties").filter(|a| a.is_object()) {
-        let values = proptest::collection::btree_map("[a-z]{1,8}", instances(additional, depth + 1), 0..3);
+        let values =
+            proptest::collection::btree_map("[a-z]{1,8}", instances(additional, depth + 1), 0..3);
         return (members, values)
             .prop_map(|(members, extra)| {
                 let mut map: Map<String, Value> = extra.into_iter().collect();
@@ -70,12 +79,16 @@ fn object(schema: &'static Value, depth: u32) -> BoxedStrategy<Value> {
             })
             .boxed();
     }
-    members.prop_map(|members| Value::Object(members.into_iter().flatten().collect())).boxed()
+    members
+        .prop_map(|members| Value::Object(members.into_iter().flatten().collect()))
+        .boxed()
 }
 
 fn array(schema: &'static Value, depth: u32) -> BoxedStrategy<Value> {
     let min = schema["minItems"].as_u64().unwrap_or(0) as usize;
-    let max = schema["maxItems"].as_u64().map_or(min + 3, |max| max.min(min as u64 + 3) as usize);
+    let max = schema["maxItems"]
+        .as_u64()
+        .map_or(min + 3, |max| max.min(min as u64 + 3) as usize);
     let max = if depth >= MAX_DEPTH { min } else { max };
     let items = instances(&schema["items"], depth + 1);
     if schema["uniqueItems"] == true {
@@ -96,25 +109,38 @@ fn array(schema: &'static Value, depth: u32) -> BoxedStrategy<Value> {
             })
             .boxed();
     }
-    proptest::collection::vec(items, min..=max).prop_map(Value::Array).boxed()
+    proptest::collection::vec(items, min..=max)
+        .prop_map(Value::Array)
+        .boxed()
 }
 
 fn string(schema: &'static Value) -> BoxedStrategy<Value> {
     let min = schema["minLength"].as_u64().unwrap_or(0) as usize;
-    let max = schema["maxLength"].as_u64().map_or(min + 12, |max| max as usize).min(min + 24);
+    let max = schema["maxLength"]
+        .as_u64()
+        .map_or(min + 12, |max| max as usize)
+        .min(min + 24);
     if let Some(pattern) = schema["pattern"].as_str() {
         // Patterns are anchored rules such as `^[A-Za-z][A-Za-z0-9_-]*$`; proptest generates
         // from the regex itself, and the length bounds are enforced by a filter.
-        let inner = pattern.trim_start_matches('^').trim_end_matches('$').to_string();
+        let inner = pattern
+            .trim_start_matches('^')
+            .trim_end_matches('$')
+            .to_string();
         return proptest::string::string_regex(&inner)
             .expect("spec patterns are regexes proptest understands")
-            .prop_filter("length bounds", move |text| (min..=max).contains(&text.chars().count()))
+            .prop_filter("length bounds", move |text| {
+                (min..=max).contains(&text.chars().count())
+            })
             .prop_map(Value::String)
             .boxed();
     }
-    proptest::collection::vec(prop_oneof![4 => proptest::char::range('a', 'z'), 1 => any::<char>()], min..=max)
-        .prop_map(|chars| Value::String(chars.into_iter().collect()))
-        .boxed()
+    proptest::collection::vec(
+        prop_oneof![4 => proptest::char::range('a', 'z'), 1 => any::<char>()],
+        min..=max,
+    )
+    .prop_map(|chars| Value::String(chars.into_iter().collect()))
+    .boxed()
 }
 
 fn integer(schema: &'static Value) -> BoxedStrategy<Value> {
@@ -151,8 +177,12 @@ pub fn undeclared_members(schema: &'static Value, value: &Value, path: &str) -> 
             for (key, member) in map {
                 let at = format!("{path}.{key}");
                 match (properties.and_then(|p| p.get(key)), additional) {
-                    (Some(member_schema), _) => found.extend(undeclared_members(member_schema, member, &at)),
-                    (None, Some(additional)) => found.extend(undeclared_members(additional, member, &at)),
+                    (Some(member_schema), _) => {
+                        found.extend(undeclared_members(member_schema, member, &at))
+                    }
+                    (None, Some(additional)) => {
+                        found.extend(undeclared_members(additional, member, &at))
+                    }
                     (None, None) => found.push(at),
                 }
             }
@@ -161,7 +191,9 @@ pub fn undeclared_members(schema: &'static Value, value: &Value, path: &str) -> 
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .flat_map(|(index, item)| undeclared_members(&schema["items"], item, &format!("{path}[{index}]")))
+            .flat_map(|(index, item)| {
+                undeclared_members(&schema["items"], item, &format!("{path}[{index}]"))
+            })
             .collect(),
         _ => Vec::new(),
     }

@@ -44,7 +44,11 @@ fn difference_at(path: &str, expected: &Value, actual: &Value) -> Option<String>
         }
         (Value::Array(left), Value::Array(right)) => {
             if left.len() != right.len() {
-                return Some(format!("{path}: {} elements expected, got {}", left.len(), right.len()));
+                return Some(format!(
+                    "{path}: {} elements expected, got {}",
+                    left.len(),
+                    right.len()
+                ));
             }
             left.iter()
                 .zip(right)
@@ -87,12 +91,23 @@ mod tests {
 
     #[test]
     fn missing_and_unexpected_members_are_reported() {
-        assert!(first_difference(&json!({ "a": 1 }), &json!({})).unwrap().contains("missing"));
-        assert!(first_difference(&json!({}), &json!({ "a": 1 })).unwrap().contains("unexpected"));
+        assert!(
+            first_difference(&json!({ "a": 1 }), &json!({}))
+                .unwrap()
+                .contains("missing")
+        );
+        assert!(
+            first_difference(&json!({}), &json!({ "a": 1 }))
+                .unwrap()
+                .contains("unexpected")
+        );
     }
 
     #[test]
     fn nulls_are_dropped_from_objects_only() {
-        assert_eq!(without_nulls(&json!({ "a": null, "b": [null] })), json!({ "b": [null] }));
+        assert_eq!(
+            without_nulls(&json!({ "a": null, "b": [null] })),
+            json!({ "b": [null] })
+        );
     }
 }

@@ -21,7 +21,9 @@ pub fn schema(name: &str) -> &'static Value {
 
 /// The schema name a `$ref` points at.
 pub fn schema_name(reference: &Value) -> Option<&str> {
-    reference["$ref"].as_str()?.strip_prefix("#/components/schemas/")
+    reference["$ref"]
+        .as_str()?
+        .strip_prefix("#/components/schemas/")
 }
 
 /// One operation of the spec.
@@ -37,8 +39,15 @@ pub fn operations() -> Vec<Operation> {
     for (path, item) in document()["paths"].as_object().into_iter().flatten() {
         for method in HTTP_METHODS {
             if let Some(body) = item.get(method) {
-                let id = body["operationId"].as_str().expect("every operation has an id");
-                found.push(Operation { id, method, path, body });
+                let id = body["operationId"]
+                    .as_str()
+                    .expect("every operation has an id");
+                found.push(Operation {
+                    id,
+                    method,
+                    path,
+                    body,
+                });
             }
         }
     }
@@ -82,7 +91,9 @@ impl Operation {
         }
         for (place, body) in bodies {
             let media = &body["content"]["application/json"];
-            let Some(schema) = schema_name(&media["schema"]) else { continue };
+            let Some(schema) = schema_name(&media["schema"]) else {
+                continue;
+            };
             for (name, example) in media["examples"].as_object().into_iter().flatten() {
                 found.push(Example {
                     operation: self.id,
@@ -96,20 +107,37 @@ impl Operation {
         found
     }
 
-    /// The documented request examples: URL, and body example name when there is a body.
-    pub fn request_examples(&self) -> Vec<(&'static str, Option<&'static Value>)> {
+    /// The documented request examples.
+    pub fn request_examples(&self) -> Vec<RequestExample> {
         let bodies = &self.body["requestBody"]["content"]["application/json"]["examples"];
         self.body["x-drs-request-examples"]
             .as_array()
             .into_iter()
             .flatten()
-            .map(|example| {
-                let url = example["url"].as_str().expect("request examples have a url");
-                let body = example["body"].as_str().map(|name| &bodies[name]["value"]);
-                (url, body)
+            .map(|example| RequestExample {
+                url: example["url"]
+                    .as_str()
+                    .expect("request examples have a url"),
+                body: example["body"].as_str().map(|name| &bodies[name]["value"]),
+                headers: example["headers"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(name, value)| {
+                        (name.clone(), value.as_str().unwrap_or_default().to_string())
+                    })
+                    .collect(),
             })
             .collect()
     }
+}
+
+/// A documented request: its URL (path and query), its body, and the header parameters the
+/// reference gives values for.
+pub struct RequestExample {
+    pub url: &'static str,
+    pub body: Option<&'static Value>,
+    pub headers: Vec<(String, String)>,
 }
 
 /// Every example of every operation.

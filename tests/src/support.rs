@@ -16,9 +16,14 @@ pub struct Decoded {
 }
 
 impl Decoded {
-    pub fn of<T: DeserializeOwned + Serialize + Debug>(value: &Value) -> Result<Self, serde_json::Error> {
+    pub fn of<T: DeserializeOwned + Serialize + Debug>(
+        value: &Value,
+    ) -> Result<Self, serde_json::Error> {
         let typed: T = serde_json::from_value(value.clone())?;
-        Ok(Self { encoded: serde_json::to_value(&typed)?, debug: format!("{typed:#?}") })
+        Ok(Self {
+            encoded: serde_json::to_value(&typed)?,
+            debug: format!("{typed:#?}"),
+        })
     }
 }
 
@@ -50,7 +55,10 @@ impl RequestParts {
 }
 
 fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    pairs
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
 }
 
 /// What the client made of the server's answer.
@@ -60,6 +68,8 @@ pub enum Reply {
     Success { status: u16, body: Value },
     /// A documented error status, decoded into the error type.
     Error { status: u16, body: Value },
+    /// A documented success status whose body is a file, with its bytes.
+    File { status: u16, bytes: Vec<u8> },
 }
 
 /// Decodes a request body example into the operation's body type.
@@ -73,7 +83,9 @@ pub fn parse<T: FromStr>(name: &str, value: &str) -> Result<T, String>
 where
     T::Err: Debug,
 {
-    value.parse().map_err(|error| format!("parameter `{name}`: cannot parse {value:?}: {error:?}"))
+    value
+        .parse()
+        .map_err(|error| format!("parameter `{name}`: cannot parse {value:?}: {error:?}"))
 }
 
 /// Turns the client's result into a [`Reply`], or a message for anything undocumented.
@@ -92,5 +104,29 @@ pub fn reply<T: Serialize, E: Serialize + Debug>(
             Ok(Reply::Error { status, body })
         }
         Err(other) => Err(format!("the client failed: {other}")),
+    }
+}
+
+/// Like [`reply`], for an operation whose success body is a file stream.
+pub async fn reply_file<E: Serialize + Debug>(
+    result: Result<ResponseValue<drs_api::ByteStream>, Error<E>>,
+) -> Result<Reply, String> {
+    use futures_util::TryStreamExt;
+
+    match result {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let chunks: Vec<bytes::Bytes> = response
+                .into_inner()
+                .into_inner()
+                .try_collect()
+                .await
+                .map_err(|error| format!("reading the file failed: {error}"))?;
+            Ok(Reply::File {
+                status,
+                bytes: chunks.concat(),
+            })
+        }
+        Err(error) => reply::<(), E>(Err(error)),
     }
 }

@@ -49,11 +49,20 @@ fn every_example_validates_against_its_schema() {
         });
         let validator = jsonschema::draft4::new(&root).expect("the spec's schemas compile");
         for error in validator.iter_errors(example.value) {
-            failures.push(format!("{}: at `{}`: {error}", example.label(), error.instance_path()));
+            failures.push(format!(
+                "{}: at `{}`: {error}",
+                example.label(),
+                error.instance_path()
+            ));
         }
     }
     assert!(!examples.is_empty(), "the spec embeds no examples");
-    assert!(failures.is_empty(), "{} example error(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} example error(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -77,7 +86,12 @@ fn every_example_round_trips_through_its_type() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} round trip failure(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} round trip failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -95,7 +109,9 @@ fn every_example_has_a_snapshot_of_its_typed_value() {
 fn every_operation_documents_at_least_one_example() {
     let bare: Vec<&str> = spec::operations()
         .iter()
-        .filter(|operation| operation.examples().is_empty() && operation.request_examples().is_empty())
+        .filter(|operation| {
+            operation.examples().is_empty() && operation.request_examples().is_empty()
+        })
         .map(|operation| operation.id)
         .collect();
     assert!(bare.is_empty(), "operations without any example: {bare:?}");

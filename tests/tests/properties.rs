@@ -11,8 +11,15 @@ use proptest::test_runner::{Config, TestRunner};
 
 /// Cases per schema; `PROPTEST_CASES` raises it for a longer run.
 fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64);
-    Config { cases, failure_persistence: None, ..Config::default() }
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
+    Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    }
 }
 
 #[test]
@@ -26,10 +33,15 @@ fn instances_of_every_schema_round_trip() {
                 TestCaseError::fail(format!("{name}: {value} does not decode: {error}"))
             })?;
             if let Some(difference) = first_difference(&without_nulls(&value), &decoded.encoded) {
-                return Err(TestCaseError::fail(format!("{name}: {difference} (input {value})")));
+                return Err(TestCaseError::fail(format!(
+                    "{name}: {difference} (input {value})"
+                )));
             }
             let undeclared = undeclared_members(spec::schema(name), &decoded.encoded, "$");
-            prop_assert!(undeclared.is_empty(), "{name}: encoding emits undeclared {undeclared:?}");
+            prop_assert!(
+                undeclared.is_empty(),
+                "{name}: encoding emits undeclared {undeclared:?}"
+            );
             Ok(())
         });
         if let Err(error) = result {
@@ -48,8 +60,14 @@ fn unknown_enum_values_round_trip() {
             continue;
         }
         let value = serde_json::json!("A_VALUE_THE_REFERENCE_DOES_NOT_LIST");
-        let decoded = roundtrip(name, &value).expect("type").expect("an unknown value decodes");
+        let decoded = roundtrip(name, &value)
+            .expect("type")
+            .expect("an unknown value decodes");
         assert_eq!(decoded.encoded, value, "{name}");
-        assert!(decoded.debug.contains("Unknown"), "{name}: {}", decoded.debug);
+        assert!(
+            decoded.debug.contains("Unknown"),
+            "{name}: {}",
+            decoded.debug
+        );
     }
 }

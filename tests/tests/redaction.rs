@@ -14,10 +14,16 @@ fn passwords_are_redacted_in_debug() {
     let printed = format!("{endpoint:?} {endpoint:#?}");
     assert!(!printed.contains("Sup3r-Secret!"), "{printed}");
     assert!(!printed.contains("Cert-Pass-1"), "{printed}");
-    assert!(printed.contains("root"), "non-secret fields still print: {printed}");
+    assert!(
+        printed.contains("root"),
+        "non-secret fields still print: {printed}"
+    );
 
     let encoded = serde_json::to_value(&endpoint).expect("encodes");
-    assert_eq!(encoded["db_password"], "Sup3r-Secret!", "the wire still carries the password");
+    assert_eq!(
+        encoded["db_password"], "Sup3r-Secret!",
+        "the wire still carries the password"
+    );
 }
 
 #[test]
@@ -26,7 +32,11 @@ fn every_password_field_of_the_spec_is_a_secret() {
     // document that sets only that field and looking for the value in Debug output.
     let document = drs_tests::spec::document();
     let mut checked = 0;
-    for (schema, body) in document["components"]["schemas"].as_object().into_iter().flatten() {
+    for (schema, body) in document["components"]["schemas"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
         for (field, property) in body["properties"].as_object().into_iter().flatten() {
             if property["format"] != "password" {
                 continue;
@@ -37,10 +47,15 @@ fn every_password_field_of_the_spec_is_a_secret() {
                 value.insert(name.to_string(), minimal(&body["properties"][name]));
             }
             value.insert(field.clone(), serde_json::json!("P4ssw0rd-Leak"));
-            let decoded = drs_tests::generated::roundtrip(schema, &serde_json::Value::Object(value))
-                .expect("a type")
-                .unwrap_or_else(|error| panic!("{schema}.{field}: {error}"));
-            assert!(!decoded.debug.contains("P4ssw0rd-Leak"), "{schema}.{field} leaks: {}", decoded.debug);
+            let decoded =
+                drs_tests::generated::roundtrip(schema, &serde_json::Value::Object(value))
+                    .expect("a type")
+                    .unwrap_or_else(|error| panic!("{schema}.{field}: {error}"));
+            assert!(
+                !decoded.debug.contains("P4ssw0rd-Leak"),
+                "{schema}.{field} leaks: {}",
+                decoded.debug
+            );
             checked += 1;
         }
     }
@@ -49,9 +64,11 @@ fn every_password_field_of_the_spec_is_a_secret() {
 
 /// The smallest value a required member can take.
 fn minimal(schema: &serde_json::Value) -> serde_json::Value {
-    let schema = match drs_tests::spec::schema_name(schema)
-        .or_else(|| schema["allOf"][0].get("$ref").and(drs_tests::spec::schema_name(&schema["allOf"][0])))
-    {
+    let schema = match drs_tests::spec::schema_name(schema).or_else(|| {
+        schema["allOf"][0]
+            .get("$ref")
+            .and(drs_tests::spec::schema_name(&schema["allOf"][0]))
+    }) {
         Some(name) => drs_tests::spec::schema(name),
         None => schema,
     };
@@ -60,7 +77,9 @@ fn minimal(schema: &serde_json::Value) -> serde_json::Value {
     }
     match schema["type"].as_str() {
         Some("array") => serde_json::json!([]),
-        Some("integer") | Some("number") => serde_json::json!(schema["minimum"].as_i64().unwrap_or(1)),
+        Some("integer") | Some("number") => {
+            serde_json::json!(schema["minimum"].as_i64().unwrap_or(1))
+        }
         Some("boolean") => serde_json::json!(false),
         Some("object") => serde_json::json!({}),
         _ => serde_json::json!("x".repeat(schema["minLength"].as_u64().unwrap_or(1) as usize)),

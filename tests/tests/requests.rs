@@ -5,7 +5,7 @@
 
 use drs_tests::generated::call;
 use drs_tests::json::{first_difference, without_nulls};
-use drs_tests::spec::{self, Operation, Place};
+use drs_tests::spec::{self, Operation, Place, RequestExample};
 use drs_tests::support::{Reply, RequestParts};
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::Value;
@@ -22,17 +22,27 @@ fn client(server: &MockServer) -> drs_api::Client {
     let mut token = HeaderValue::from_static(TOKEN);
     token.set_sensitive(true);
     headers.insert("X-Auth-Token", token);
-    let http = reqwest::Client::builder().default_headers(headers).build().expect("client");
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client");
     drs_api::Client::new_with_client(&server.uri(), http)
 }
 
-/// The path parameters and query of a documented URL.
-fn parts_of(operation: &Operation, url: &str, body: Option<&Value>) -> RequestParts {
+/// The path parameters, query, headers and body of a documented request.
+fn parts_of(operation: &Operation, example: &RequestExample) -> RequestParts {
+    let url = example.url;
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
-    let mut parts = RequestParts { body: body.cloned(), ..RequestParts::default() };
+    let mut parts = RequestParts {
+        body: example.body.cloned(),
+        headers: example.headers.clone(),
+        ..RequestParts::default()
+    };
     for (template, actual) in operation.path.split('/').zip(path.split('/')) {
         if let Some(name) = template.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-            parts.path.push((name.to_string(), decode_component(actual)));
+            parts
+                .path
+                .push((name.to_string(), decode_component(actual)));
         }
     }
     parts.query = query_pairs(query);
@@ -40,11 +50,18 @@ fn parts_of(operation: &Operation, url: &str, body: Option<&Value>) -> RequestPa
 }
 
 fn decode_component(text: &str) -> String {
-    url_pairs(&format!("v={text}")).pop().map(|(_, value)| value).unwrap_or_default()
+    url_pairs(&format!("v={text}"))
+        .pop()
+        .map(|(_, value)| value)
+        .unwrap_or_default()
 }
 
 fn query_pairs(query: &str) -> Vec<(String, String)> {
-    if query.is_empty() { Vec::new() } else { url_pairs(query) }
+    if query.is_empty() {
+        Vec::new()
+    } else {
+        url_pairs(query)
+    }
 }
 
 fn url_pairs(query: &str) -> Vec<(String, String)> {
@@ -55,55 +72,128 @@ fn url_pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The answers to serve: every JSON response example of the operation, with its status.
-fn documented_answers(operation: &Operation) -> Vec<(u16, &'static str, &'static Value)> {
-    operation
+/// What the mock server answers.
+#[derive(Clone, Copy)]
+enum Answer {
+    /// A documented JSON response example.
+    Example {
+        status: u16,
+        name: &'static str,
+        body: &'static Value,
+    },
+    /// A file, for an operation whose success body is a stream of bytes.
+    File { status: u16 },
+    /// An empty success, for an operation that documents no response example.
+    Empty { status: u16 },
+}
+
+/// A few bytes in the shape of an .xlsx file (a zip archive), served as a downloaded file.
+const FILE_BYTES: &[u8] = b"PK\x03\x04 comparison result";
+
+/// The answers to serve for an operation: every JSON response example with its status, and a
+/// file for each success status that answers with one.
+fn answers(operation: &Operation) -> Vec<Answer> {
+    let mut found: Vec<Answer> = operation
         .examples()
         .into_iter()
         .filter_map(|example| match example.place {
-            Place::Response(status) => Some((status, example.name, example.value)),
+            Place::Response(status) => Some(Answer::Example {
+                status,
+                name: example.name,
+                body: example.value,
+            }),
             Place::Request => None,
         })
-        .collect()
+        .collect();
+    for (status, response) in operation.body["responses"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        if response["content"]
+            .get("application/octet-stream")
+            .is_some()
+        {
+            found.push(Answer::File {
+                status: status.parse().expect("numeric status"),
+            });
+        }
+    }
+    if found.is_empty() {
+        found.push(Answer::Empty {
+            status: first_success(operation),
+        });
+    }
+    found
 }
 
 async fn check_request(
     operation: &Operation,
-    url: &str,
-    body: Option<&Value>,
-    answer: Option<(u16, &str, &Value)>,
+    example: &RequestExample,
+    answer: Answer,
 ) -> Result<(), String> {
+    let (url, body) = (example.url, example.body);
     let server = MockServer::start().await;
-    let (status, answer_body) = match answer {
-        Some((status, _, value)) => (status, value.clone()),
-        None => (first_success(operation), Value::Object(Default::default())),
+    let template = match answer {
+        Answer::Example { status, body, .. } => ResponseTemplate::new(status).set_body_json(body),
+        Answer::File { status } => {
+            ResponseTemplate::new(status).set_body_raw(FILE_BYTES, "application/octet-stream")
+        }
+        Answer::Empty { status } => {
+            ResponseTemplate::new(status).set_body_json(serde_json::json!({}))
+        }
     };
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(status).set_body_json(&answer_body))
+        .respond_with(template)
         .mount(&server)
         .await;
 
-    let parts = parts_of(operation, url, body);
+    let parts = parts_of(operation, example);
     let reply = call(&client(&server), operation.id, &parts).await;
 
     let received = server.received_requests().await.unwrap_or_default();
     let [request] = received.as_slice() else {
-        return Err(format!("expected one request, the server saw {}", received.len()));
+        return Err(format!(
+            "expected one request, the server saw {}",
+            received.len()
+        ));
     };
     if request.method.as_str() != operation.method.to_uppercase() {
-        return Err(format!("method {} instead of {}", request.method, operation.method));
+        return Err(format!(
+            "method {} instead of {}",
+            request.method, operation.method
+        ));
     }
     let (documented_path, documented_query) = url.split_once('?').unwrap_or((url, ""));
     if request.url.path() != documented_path {
-        return Err(format!("path {} instead of {documented_path}", request.url.path()));
+        return Err(format!(
+            "path {} instead of {documented_path}",
+            request.url.path()
+        ));
     }
     let sent_query = query_pairs(request.url.query().unwrap_or(""));
     if sent_query != query_pairs(documented_query) {
-        return Err(format!("query {sent_query:?} instead of {:?}", query_pairs(documented_query)));
+        return Err(format!(
+            "query {sent_query:?} instead of {:?}",
+            query_pairs(documented_query)
+        ));
     }
-    match request.headers.get("X-Auth-Token").map(|v| v.to_str().unwrap_or("")) {
+    match request
+        .headers
+        .get("X-Auth-Token")
+        .map(|v| v.to_str().unwrap_or(""))
+    {
         Some(TOKEN) => {}
         other => return Err(format!("X-Auth-Token header is {other:?}")),
+    }
+    for (name, value) in &example.headers {
+        let sent = request
+            .headers
+            .get(name.as_str())
+            .and_then(|v| v.to_str().ok());
+        if sent != Some(value.as_str()) {
+            return Err(format!("header {name} is {sent:?} instead of {value:?}"));
+        }
     }
     if request.headers.contains_key("api-version") {
         return Err("the client sent an api-version header".to_string());
@@ -115,7 +205,10 @@ async fn check_request(
             if let Some(difference) = first_difference(&without_nulls(expected), &sent) {
                 return Err(format!("body differs: {difference}"));
             }
-            let content_type = request.headers.get("content-type").and_then(|v| v.to_str().ok());
+            let content_type = request
+                .headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok());
             if content_type != Some("application/json") {
                 return Err(format!("content-type {content_type:?}"));
             }
@@ -125,16 +218,32 @@ async fn check_request(
     }
 
     let reply = reply?;
-    let Some((status, name, expected)) = answer else { return Ok(()) };
-    let (got_status, got_body, is_error) = match reply {
-        Reply::Success { status, body } => (status, body, false),
-        Reply::Error { status, body } => (status, body, true),
-    };
-    if got_status != status || is_error == (200..300).contains(&status) {
-        return Err(format!("answer `{name}`: status {status} came back as {got_status} (error: {is_error})"));
-    }
-    if let Some(difference) = first_difference(&without_nulls(expected), &got_body) {
-        return Err(format!("answer `{name}` decoded differently: {difference}"));
+    match (answer, reply) {
+        (Answer::Example { status, name, body }, reply) => {
+            let (got_status, got_body, is_error) = match reply {
+                Reply::Success { status, body } => (status, body, false),
+                Reply::Error { status, body } => (status, body, true),
+                Reply::File { status, .. } => (status, Value::Null, false),
+            };
+            if got_status != status || is_error == (200..300).contains(&status) {
+                return Err(format!(
+                    "answer `{name}`: status {status} came back as {got_status} (error: {is_error})"
+                ));
+            }
+            if let Some(difference) = first_difference(&without_nulls(body), &got_body) {
+                return Err(format!("answer `{name}` decoded differently: {difference}"));
+            }
+        }
+        (Answer::File { status }, Reply::File { status: got, bytes }) => {
+            if got != status || bytes != FILE_BYTES {
+                return Err(format!(
+                    "the file came back as status {got}, {} bytes",
+                    bytes.len()
+                ));
+            }
+        }
+        (Answer::File { .. }, other) => return Err(format!("a file came back as {other:?}")),
+        (Answer::Empty { .. }, _) => {}
     }
     Ok(())
 }
@@ -154,37 +263,42 @@ async fn every_documented_request_is_sent_as_documented() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for operation in spec::operations() {
-        let answers = documented_answers(&operation);
-        for (url, body) in operation.request_examples() {
-            let runs: Vec<Option<(u16, &str, &Value)>> = if answers.is_empty() {
-                vec![None]
-            } else {
-                answers.iter().map(|&(status, name, value)| Some((status, name, value))).collect()
-            };
-            for answer in runs {
+        let answers = answers(&operation);
+        for example in operation.request_examples() {
+            for &answer in &answers {
                 checked += 1;
-                if let Err(problem) = check_request(&operation, url, body, answer).await {
-                    failures.push(format!("{} {url}: {problem}", operation.id));
+                if let Err(problem) = check_request(&operation, &example, answer).await {
+                    failures.push(format!("{} {}: {problem}", operation.id, example.url));
                 }
             }
         }
     }
     println!("{checked} request/response exchanges checked");
     assert!(checked > 0, "the spec documents no request");
-    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[tokio::test]
 async fn the_language_header_is_sent_when_given() {
     let operation = spec::operations().into_iter().next().expect("an operation");
-    let (url, body) = operation.request_examples()[0];
+    let example = &operation.request_examples()[0];
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({
-        "error_code": "DRS.M00202", "error_msg": "%s取值不合法"
-    }))).mount(&server).await;
-    let mut parts = parts_of(&operation, url, body);
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({
+            "error_code": "DRS.M00202", "error_msg": "%s取值不合法"
+        })))
+        .mount(&server)
+        .await;
+    let mut parts = parts_of(&operation, example);
     parts.headers.push(("X-Language".into(), "zh-cn".into()));
-    let reply = call(&client(&server), operation.id, &parts).await.expect("a documented answer");
+    let reply = call(&client(&server), operation.id, &parts)
+        .await
+        .expect("a documented answer");
     assert_eq!(
         reply,
         Reply::Error {
@@ -193,5 +307,11 @@ async fn the_language_header_is_sent_when_given() {
         }
     );
     let received = server.received_requests().await.expect("recording");
-    assert_eq!(received[0].headers.get("X-Language").and_then(|v| v.to_str().ok()), Some("zh-cn"));
+    assert_eq!(
+        received[0]
+            .headers
+            .get("X-Language")
+            .and_then(|v| v.to_str().ok()),
+        Some("zh-cn")
+    );
 }

@@ -18,10 +18,16 @@ pub fn client(prepared: &Prepared) -> Result<String> {
         .context("the prepared spec is not an OpenAPI 3.0 document")?;
 
     let mut settings = GenerationSettings::new();
-    settings.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Merged);
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged);
     // Ordered maps keep `Debug` output, and so the snapshots, deterministic.
     settings.with_map_type("::std::collections::BTreeMap");
-    settings.with_replacement(SECRET, "crate::Secret", [TypeImpl::FromStr, TypeImpl::Display].into_iter());
+    settings.with_replacement(
+        SECRET,
+        "crate::Secret",
+        [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+    );
     for open_enum in &prepared.enums {
         settings.with_replacement(
             &open_enum.name,
@@ -40,7 +46,8 @@ pub fn client(prepared: &Prepared) -> Result<String> {
     for open_enum in &prepared.enums {
         enums.push(open_enum::emit(open_enum)?);
     }
-    let enum_items: syn::File = syn::parse2(quote! { #(#enums)* }).context("open enums do not parse")?;
+    let enum_items: syn::File =
+        syn::parse2(quote! { #(#enums)* }).context("open enums do not parse")?;
     let types = file
         .items
         .iter_mut()

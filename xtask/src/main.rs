@@ -21,7 +21,12 @@ usage: cargo xtask generate [--check]
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["generate"] => generate(false),
         ["generate", "--check"] => generate(true),
         ["help"] | ["--help"] | ["-h"] => {
@@ -70,9 +75,18 @@ fn generate(check: bool) -> Result<bool> {
     let shortcuts = codegen::shortcuts(&document)?;
 
     let outputs = [
-        Output { path: root.join("crates/drs-api/src/generated.rs"), text: client },
-        Output { path: root.join("crates/drs/src/operations.rs"), text: shortcuts },
-        Output { path: root.join("tests/src/generated.rs"), text: tables },
+        Output {
+            path: root.join("crates/drs-api/src/generated.rs"),
+            text: client,
+        },
+        Output {
+            path: root.join("crates/drs/src/operations.rs"),
+            text: shortcuts,
+        },
+        Output {
+            path: root.join("tests/src/generated.rs"),
+            text: tables,
+        },
     ];
 
     let mut stale = 0;
@@ -82,7 +96,12 @@ fn generate(check: bool) -> Result<bool> {
             continue;
         }
         stale += 1;
-        let shown = output.path.strip_prefix(&root).unwrap_or(&output.path).display().to_string();
+        let shown = output
+            .path
+            .strip_prefix(&root)
+            .unwrap_or(&output.path)
+            .display()
+            .to_string();
         if check {
             let diff = similar::TextDiff::from_lines(&current, &output.text);
             print!(
@@ -123,5 +142,9 @@ fn fail_on(problems: Vec<String>, what: &str) -> Result<()> {
     if problems.is_empty() {
         return Ok(());
     }
-    bail!("{what}: {} problem(s)\n  {}", problems.len(), problems.join("\n  "))
+    bail!(
+        "{what}: {} problem(s)\n  {}",
+        problems.len(),
+        problems.join("\n  ")
+    )
 }

@@ -15,7 +15,11 @@ fn variant_name(value: &str) -> String {
     if camel.is_empty() {
         return "Empty".to_string();
     }
-    if camel.starts_with(|c: char| c.is_ascii_digit()) { format!("V{camel}") } else { camel }
+    if camel.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{camel}")
+    } else {
+        camel
+    }
 }
 
 pub fn emit(open_enum: &OpenEnum) -> Result<TokenStream> {
@@ -24,7 +28,10 @@ pub fn emit(open_enum: &OpenEnum) -> Result<TokenStream> {
     for value in &open_enum.values {
         let variant = variant_name(value);
         if variant == "Unknown" || variants.iter().any(|(seen, _)| *seen == variant) {
-            bail!("enumeration {}: value `{value}` maps to a Rust variant used twice", open_enum.name);
+            bail!(
+                "enumeration {}: value `{value}` maps to a Rust variant used twice",
+                open_enum.name
+            );
         }
         variants.push((variant, value.as_str()));
     }
@@ -35,7 +42,10 @@ pub fn emit(open_enum: &OpenEnum) -> Result<TokenStream> {
         open_enum.description.clone()
     };
     let doc_unknown = "Any value this version of the crate does not know; kept as sent.";
-    let idents: Vec<Ident> = variants.iter().map(|(v, _)| Ident::new(v, Span::call_site())).collect();
+    let idents: Vec<Ident> = variants
+        .iter()
+        .map(|(v, _)| Ident::new(v, Span::call_site()))
+        .collect();
     let values: Vec<&str> = variants.iter().map(|(_, value)| *value).collect();
     let docs: Vec<String> = values.iter().map(|value| format!("`{value}`")).collect();
 

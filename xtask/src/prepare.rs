@@ -104,12 +104,19 @@ fn is_string_enum(schema: &Value) -> bool {
 /// Rewrites one schema in place; `owner` names the type the schema belongs to, from which
 /// hoisted enumerations take their names.
 fn rewrite(schema: &mut Value, owner: &str, top: bool, hoisted: &mut Map<String, Value>) {
-    let Some(map) = schema.as_object_mut() else { return };
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
 
     let required: Vec<String> = map
         .get("required")
         .and_then(Value::as_array)
-        .map(|names| names.iter().filter_map(|n| n.as_str().map(str::to_string)).collect())
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     if let Some(Value::Object(properties)) = map.get_mut("properties") {
         for (property, property_schema) in properties.iter_mut() {
@@ -136,7 +143,10 @@ fn rewrite(schema: &mut Value, owner: &str, top: bool, hoisted: &mut Map<String,
 /// description, and an undocumented value still decodes.
 fn open_number_enum(map: &mut Map<String, Value>) {
     let values = map.remove("enum").unwrap_or_default();
-    append_doc(map, &format!("Documented values: {}.", join_values(&values)));
+    append_doc(
+        map,
+        &format!("Documented values: {}.", join_values(&values)),
+    );
 }
 
 /// Rewrites the schema of one field (a property or array items).
@@ -144,10 +154,14 @@ fn rewrite_field(schema: &mut Value, hoisted_name: &str, hoisted: &mut Map<Strin
     if let Some(items) = schema.get_mut("items") {
         rewrite_field(items, &format!("{hoisted_name}Item"), hoisted);
     }
-    let Some(map) = schema.as_object_mut() else { return };
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
     move_constraints_to_docs(map);
 
-    if map.get("type").is_some_and(|kind| kind == "string") && map.get("format").is_some_and(|f| f == "password") {
+    if map.get("type").is_some_and(|kind| kind == "string")
+        && map.get("format").is_some_and(|f| f == "password")
+    {
         let description = map.get("description").cloned();
         *schema = reference_with_description(SECRET, description);
         return;
@@ -163,12 +177,20 @@ fn rewrite_field(schema: &mut Value, hoisted_name: &str, hoisted: &mut Map<Strin
         }
         return;
     }
-    if map.get("format").is_some_and(|f| !matches!(f.as_str(), Some("int32" | "int64" | "float" | "double"))) {
+    if map
+        .get("format")
+        .is_some_and(|f| !matches!(f.as_str(), Some("int32" | "int64" | "float" | "double")))
+    {
         // uuid, date-time and other string formats would become strictly parsed types.
         let format = map.remove("format").unwrap_or_default();
-        append_doc(map, &format!("Format: {}.", format.as_str().unwrap_or_default()));
+        append_doc(
+            map,
+            &format!("Format: {}.", format.as_str().unwrap_or_default()),
+        );
     }
-    if let (Some(Value::String(target)), Some(description)) = (map.get("$ref").cloned(), map.get("description").cloned()) {
+    if let (Some(Value::String(target)), Some(description)) =
+        (map.get("$ref").cloned(), map.get("description").cloned())
+    {
         *schema = json!({ "description": description, "allOf": [{ "$ref": target }] });
     }
 }
@@ -214,11 +236,21 @@ fn append_doc(map: &mut Map<String, Value>, note: &str) {
 }
 
 fn join_values(values: &Value) -> String {
-    values.as_array().into_iter().flatten().map(|value| format!("`{value}`")).collect::<Vec<_>>().join(", ")
+    values
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|value| format!("`{value}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn describe(schema: &Value) -> String {
-    schema["description"].as_str().unwrap_or("").trim().to_string()
+    schema["description"]
+        .as_str()
+        .unwrap_or("")
+        .trim()
+        .to_string()
 }
 
 /// Examples matter to the tests, not to the generator.
@@ -239,7 +271,10 @@ fn rewrite_parameters(document: &mut Value) {
     let mut rewrite_one = |parameter: &mut Value| {
         if let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut) {
             move_constraints_to_docs(schema);
-            if schema.get("format").is_some_and(|f| !matches!(f.as_str(), Some("int32" | "int64"))) {
+            if schema
+                .get("format")
+                .is_some_and(|f| !matches!(f.as_str(), Some("int32" | "int64")))
+            {
                 schema.remove("format");
             }
         }
@@ -250,7 +285,9 @@ fn rewrite_parameters(document: &mut Value) {
     if let Some(paths) = document["paths"].as_object_mut() {
         for item in paths.values_mut() {
             for method in crate::spec::HTTP_METHODS {
-                let parameters = item.get_mut(method).and_then(|operation| operation.get_mut("parameters"));
+                let parameters = item
+                    .get_mut(method)
+                    .and_then(|operation| operation.get_mut("parameters"));
                 if let Some(list) = parameters.and_then(Value::as_array_mut) {
                     list.iter_mut().for_each(&mut rewrite_one);
                 }
@@ -299,7 +336,10 @@ mod tests {
     fn inline_enumerations_are_hoisted_and_every_string_enumeration_is_open() {
         let prepared = prepared();
         let schemas = &prepared.document["components"]["schemas"];
-        assert_eq!(schemas["Job"]["properties"]["node_type"]["allOf"][0]["$ref"], "#/components/schemas/JobNodeType");
+        assert_eq!(
+            schemas["Job"]["properties"]["node_type"]["allOf"][0]["$ref"],
+            "#/components/schemas/JobNodeType"
+        );
         let names: Vec<&str> = prepared.enums.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(names, ["Direction", "JobNodeType"]);
         assert_eq!(prepared.enums[1].values, ["micro", "high"]);
@@ -311,9 +351,17 @@ mod tests {
         let schemas = &prepared.document["components"]["schemas"];
         let name = &schemas["Job"]["properties"]["name"];
         assert!(name.get("minLength").is_none() && name.get("maxLength").is_none());
-        assert_eq!(name["description"], "Job name.\n\nConstraints: minLength: `4`, maxLength: `50`.");
+        assert_eq!(
+            name["description"],
+            "Job name.\n\nConstraints: minLength: `4`, maxLength: `50`."
+        );
         assert!(schemas["JobNodeType"].get("default").is_none());
-        assert!(schemas["JobNodeType"]["description"].as_str().unwrap().contains("default: `\"high\"`"));
+        assert!(
+            schemas["JobNodeType"]["description"]
+                .as_str()
+                .unwrap()
+                .contains("default: `\"high\"`")
+        );
     }
 
     #[test]

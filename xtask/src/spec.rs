@@ -41,12 +41,19 @@ pub fn load(path: &Path) -> Result<Value> {
 /// Every operation, in the order of the document.
 pub fn operations(document: &Value) -> Vec<Operation<'_>> {
     let mut found = Vec::new();
-    let Some(paths) = document["paths"].as_object() else { return found };
+    let Some(paths) = document["paths"].as_object() else {
+        return found;
+    };
     for (path, item) in paths {
         for method in HTTP_METHODS {
             if let Some(body) = item.get(method) {
                 let id = body["operationId"].as_str().unwrap_or("");
-                found.push(Operation { path, method, id, body });
+                found.push(Operation {
+                    path,
+                    method,
+                    id,
+                    body,
+                });
             }
         }
     }
@@ -62,9 +69,15 @@ pub fn schema_name(reference: &Value) -> Option<&str> {
 pub fn check(document: &Value) -> Result<Report> {
     let mut problems = Vec::new();
     if document["openapi"] != "3.0.3" {
-        problems.push(format!("`openapi` must be \"3.0.3\", found {}", document["openapi"]));
+        problems.push(format!(
+            "`openapi` must be \"3.0.3\", found {}",
+            document["openapi"]
+        ));
     }
-    let schemas = document["components"]["schemas"].as_object().cloned().unwrap_or_default();
+    let schemas = document["components"]["schemas"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     check_schemas(&schemas, &mut problems);
     check_references(document, &schemas, "", &mut problems);
 
@@ -80,7 +93,12 @@ pub fn check(document: &Value) -> Result<Report> {
         request_examples += check_request_examples(document, operation, &mut problems);
     }
     fail_on(problems, "spec/drs-v3.yaml does not pass its checks")?;
-    Ok(Report { operations: operations.len(), schemas: schemas.len(), examples, request_examples })
+    Ok(Report {
+        operations: operations.len(),
+        schemas: schemas.len(),
+        examples,
+        request_examples,
+    })
 }
 
 fn check_operation(
@@ -100,9 +118,13 @@ fn check_operation(
     }
     let section = body["x-drs-section"].as_str().unwrap_or("");
     let well_formed = section.split('.').count() >= 2
-        && section.split('.').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+        && section
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
     if !well_formed {
-        problems.push(format!("{at}: `x-drs-section` must name a section such as \"4.1.1\""));
+        problems.push(format!(
+            "{at}: `x-drs-section` must name a section such as \"4.1.1\""
+        ));
     }
     for key in ["x-drs-title", "summary", "description"] {
         if body[key].as_str().is_none_or(str::is_empty) {
@@ -116,7 +138,9 @@ fn check_operation(
     if let Some(content) = body["requestBody"]["content"].as_object() {
         for (media, media_body) in content {
             if media == "application/json" && schema_name(&media_body["schema"]).is_none() {
-                problems.push(format!("{at}: the request body must be a $ref to a named schema"));
+                problems.push(format!(
+                    "{at}: the request body must be a $ref to a named schema"
+                ));
             }
         }
     }
@@ -125,7 +149,9 @@ fn check_operation(
         return;
     };
     for (status, response) in responses {
-        let Some(content) = response["content"].as_object() else { continue };
+        let Some(content) = response["content"].as_object() else {
+            continue;
+        };
         for (media, media_body) in content {
             if media == "application/json" && schema_name(&media_body["schema"]).is_none() {
                 problems.push(format!(
@@ -134,7 +160,9 @@ fn check_operation(
             }
             let is_error = !status.starts_with('2');
             if is_error && schema_name(&media_body["schema"]) != Some("ErrorResponse") {
-                problems.push(format!("{at}: the {status} response must use ErrorResponse"));
+                problems.push(format!(
+                    "{at}: the {status} response must use ErrorResponse"
+                ));
             }
         }
     }
@@ -142,7 +170,9 @@ fn check_operation(
 
 fn is_snake_case(text: &str) -> bool {
     text.starts_with(|c: char| c.is_ascii_lowercase())
-        && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !text.contains("__")
         && !text.ends_with('_')
 }
@@ -155,7 +185,9 @@ fn check_schemas(schemas: &Map<String, Value>, problems: &mut Vec<String>) {
             problems.push(format!("schema `{name}`: the name must be PascalCase"));
         }
         if schema.get("x-drs-tables").is_none() && !matches!(name.as_str(), "Language") {
-            problems.push(format!("schema `{name}`: `x-drs-tables` names no reference table"));
+            problems.push(format!(
+                "schema `{name}`: `x-drs-tables` names no reference table"
+            ));
         }
         for (property, property_schema) in schema["properties"].as_object().into_iter().flatten() {
             find_inline_objects(property_schema, &format!("{name}.{property}"), problems);
@@ -178,7 +210,12 @@ fn find_inline_objects(schema: &Value, at: &str, problems: &mut Vec<String>) {
     }
 }
 
-fn check_references(value: &Value, schemas: &Map<String, Value>, at: &str, problems: &mut Vec<String>) {
+fn check_references(
+    value: &Value,
+    schemas: &Map<String, Value>,
+    at: &str,
+    problems: &mut Vec<String>,
+) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(target)) = map.get("$ref") {
@@ -208,19 +245,32 @@ fn check_references(value: &Value, schemas: &Map<String, Value>, at: &str, probl
 }
 
 /// Validates each embedded example against its schema, and returns how many it checked.
-fn check_examples(operation: &Operation<'_>, validator: &ExampleValidator, problems: &mut Vec<String>) -> usize {
+fn check_examples(
+    operation: &Operation<'_>,
+    validator: &ExampleValidator,
+    problems: &mut Vec<String>,
+) -> usize {
     let mut checked = 0;
     let mut bodies = vec![("request".to_string(), &operation.body["requestBody"])];
-    for (status, response) in operation.body["responses"].as_object().into_iter().flatten() {
+    for (status, response) in operation.body["responses"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
         bodies.push((format!("{status} response"), response));
     }
     for (what, body) in bodies {
         let media = &body["content"]["application/json"];
-        let Some(name) = schema_name(&media["schema"]) else { continue };
+        let Some(name) = schema_name(&media["schema"]) else {
+            continue;
+        };
         for (example, example_body) in media["examples"].as_object().into_iter().flatten() {
             checked += 1;
             let Some(value) = example_body.get("value") else {
-                problems.push(format!("{}: {what} example `{example}` has no value", operation.id));
+                problems.push(format!(
+                    "{}: {what} example `{example}` has no value",
+                    operation.id
+                ));
                 continue;
             };
             for error in validator.validate(name, value) {
@@ -236,7 +286,11 @@ fn check_examples(operation: &Operation<'_>, validator: &ExampleValidator, probl
 
 /// Each request example's URL must fit the path template, use declared query parameters only,
 /// and name an existing body example when the operation takes a body.
-fn check_request_examples(document: &Value, operation: &Operation<'_>, problems: &mut Vec<String>) -> usize {
+fn check_request_examples(
+    document: &Value,
+    operation: &Operation<'_>,
+    problems: &mut Vec<String>,
+) -> usize {
     let id = operation.id;
     let body_examples = operation.body["requestBody"]["content"]["application/json"]["examples"]
         .as_object()
@@ -246,6 +300,17 @@ fn check_request_examples(document: &Value, operation: &Operation<'_>, problems:
     let query_names: BTreeSet<String> = parameters(document, operation.body)
         .into_iter()
         .filter(|parameter| parameter["in"] == "query")
+        .filter_map(|parameter| parameter["name"].as_str().map(str::to_string))
+        .collect();
+
+    let header_names: BTreeSet<String> = parameters(document, operation.body)
+        .into_iter()
+        .filter(|parameter| parameter["in"] == "header")
+        .filter_map(|parameter| parameter["name"].as_str().map(str::to_string))
+        .collect();
+    let required_headers: Vec<String> = parameters(document, operation.body)
+        .into_iter()
+        .filter(|parameter| parameter["in"] == "header" && parameter["required"] == true)
         .filter_map(|parameter| parameter["name"].as_str().map(str::to_string))
         .collect();
 
@@ -262,7 +327,10 @@ fn check_request_examples(document: &Value, operation: &Operation<'_>, problems:
         };
         let (path, query) = url.split_once('?').unwrap_or((url, ""));
         if match_path(operation.path, path).is_none() {
-            problems.push(format!("{at}: url path `{path}` does not fit `{}`", operation.path));
+            problems.push(format!(
+                "{at}: url path `{path}` does not fit `{}`",
+                operation.path
+            ));
         }
         for pair in query.split('&').filter(|pair| !pair.is_empty()) {
             let name = pair.split_once('=').map_or(pair, |(name, _)| name);
@@ -270,18 +338,35 @@ fn check_request_examples(document: &Value, operation: &Operation<'_>, problems:
                 problems.push(format!("{at}: query parameter `{name}` is not declared"));
             }
         }
+        let headers = example["headers"].as_object().cloned().unwrap_or_default();
+        for name in headers.keys() {
+            if !header_names.contains(name) {
+                problems.push(format!("{at}: header `{name}` is not a declared parameter"));
+            }
+        }
+        for name in &required_headers {
+            if !headers.contains_key(name) {
+                problems.push(format!(
+                    "{at}: the required header `{name}` has no value in `headers`"
+                ));
+            }
+        }
         match example["body"].as_str() {
             Some(name) if body_examples.contains_key(name) => {
                 used_bodies.insert(name.to_string());
             }
             Some(name) => problems.push(format!("{at}: body example `{name}` does not exist")),
-            None if takes_body => problems.push(format!("{at}: the operation takes a body; name its example")),
+            None if takes_body => problems.push(format!(
+                "{at}: the operation takes a body; name its example"
+            )),
             None => {}
         }
     }
     for name in body_examples.keys() {
         if !used_bodies.contains(name) {
-            problems.push(format!("{id}: request body example `{name}` has no entry in x-drs-request-examples"));
+            problems.push(format!(
+                "{id}: request body example `{name}` has no entry in x-drs-request-examples"
+            ));
         }
     }
     list.len()
@@ -313,7 +398,10 @@ pub fn match_path(template: &str, path: &str) -> Option<BTreeMap<String, String>
     }
     let mut values = BTreeMap::new();
     for (expected, actual) in template_parts.iter().zip(&path_parts) {
-        match expected.strip_prefix('{').and_then(|rest| rest.strip_suffix('}')) {
+        match expected
+            .strip_prefix('{')
+            .and_then(|rest| rest.strip_suffix('}'))
+        {
             Some(name) if !actual.is_empty() => {
                 values.insert(name.to_string(), actual.to_string());
             }
@@ -335,7 +423,9 @@ impl ExampleValidator {
     pub fn new(document: &Value) -> Result<Self> {
         let mut schemas = document["components"]["schemas"].clone();
         rewrite_for_json_schema(&mut schemas);
-        Ok(Self { root: json!({ "components": { "schemas": schemas } }) })
+        Ok(Self {
+            root: json!({ "components": { "schemas": schemas } }),
+        })
     }
 
     /// Every error of `value` against the named schema, as `path: message` lines.
@@ -429,7 +519,15 @@ mod tests {
     #[test]
     fn a_well_formed_document_passes_and_is_counted() {
         let report = check(&document()).expect("passes");
-        assert_eq!((report.operations, report.schemas, report.examples, report.request_examples), (1, 2, 1, 1));
+        assert_eq!(
+            (
+                report.operations,
+                report.schemas,
+                report.examples,
+                report.request_examples
+            ),
+            (1, 2, 1, 1)
+        );
     }
 
     #[test]
@@ -440,7 +538,10 @@ mod tests {
         operation.as_object_mut().unwrap().remove("x-drs-section");
         let found = problems(&broken);
         assert!(found.contains("`ListJobs` is not snake_case"), "{found}");
-        assert!(found.contains("`x-drs-section` must name a section"), "{found}");
+        assert!(
+            found.contains("`x-drs-section` must name a section"),
+            "{found}"
+        );
     }
 
     #[test]
@@ -449,8 +550,14 @@ mod tests {
         broken["paths"]["/v3/{project_id}/jobs"]["post"]["requestBody"]["content"]["application/json"]
             ["examples"]["all"]["value"] = json!({ "per_page": 5000, "page": 1 });
         let found = problems(&broken);
-        assert!(found.contains("list_jobs: request example `all`"), "{found}");
-        assert!(found.contains("5000 is greater than the maximum of 1000"), "{found}");
+        assert!(
+            found.contains("list_jobs: request example `all`"),
+            "{found}"
+        );
+        assert!(
+            found.contains("5000 is greater than the maximum of 1000"),
+            "{found}"
+        );
         assert!(found.contains("'page' was unexpected"), "{found}");
     }
 
@@ -462,8 +569,14 @@ mod tests {
         broken["components"]["schemas"]["ListJobsRequest"]["properties"]["tags"] =
             json!({ "$ref": "#/components/schemas/Tag" });
         let found = problems(&broken);
-        assert!(found.contains("ListJobsRequest.filter: inline object"), "{found}");
-        assert!(found.contains("`#/components/schemas/Tag` does not resolve"), "{found}");
+        assert!(
+            found.contains("ListJobsRequest.filter: inline object"),
+            "{found}"
+        );
+        assert!(
+            found.contains("`#/components/schemas/Tag` does not resolve"),
+            "{found}"
+        );
     }
 
     #[test]
@@ -472,8 +585,14 @@ mod tests {
         broken["paths"]["/v3/{project_id}/jobs"]["post"]["x-drs-request-examples"] =
             json!([{ "url": "/v3/p1/job?page=1", "body": "all" }]);
         let found = problems(&broken);
-        assert!(found.contains("url path `/v3/p1/job` does not fit"), "{found}");
-        assert!(found.contains("query parameter `page` is not declared"), "{found}");
+        assert!(
+            found.contains("url path `/v3/p1/job` does not fit"),
+            "{found}"
+        );
+        assert!(
+            found.contains("query parameter `page` is not declared"),
+            "{found}"
+        );
     }
 
     #[test]
@@ -486,7 +605,8 @@ mod tests {
 
     #[test]
     fn paths_match_their_templates() {
-        let values = match_path("/v3/{project_id}/jobs/{job_id}", "/v3/p1/jobs/j1").expect("matches");
+        let values =
+            match_path("/v3/{project_id}/jobs/{job_id}", "/v3/p1/jobs/j1").expect("matches");
         assert_eq!(values["project_id"], "p1");
         assert_eq!(values["job_id"], "j1");
         assert!(match_path("/v3/{project_id}/jobs", "/v3/p1/jobs/extra").is_none());

@@ -24,7 +24,9 @@ const RUST_KEYWORDS: [&str; 38] = [
 
 /// The builder method progenitor names after a parameter.
 fn method_name(parameter: &str) -> Ident {
-    let snake = parameter.replace(|c: char| !c.is_alphanumeric() && c != '_', "-").to_snake_case();
+    let snake = parameter
+        .replace(|c: char| !c.is_alphanumeric() && c != '_', "-")
+        .to_snake_case();
     if RUST_KEYWORDS.contains(&snake.as_str()) {
         format_ident!("{snake}_")
     } else {
@@ -33,10 +35,14 @@ fn method_name(parameter: &str) -> Ident {
 }
 
 pub fn tables(document: &Value, prepared: &Prepared) -> Result<String> {
-    let schema_names: Vec<&String> =
-        document["components"]["schemas"].as_object().map(|m| m.keys().collect()).unwrap_or_default();
-    let schema_idents: Vec<Ident> =
-        schema_names.iter().map(|name| Ident::new(name, Span::call_site())).collect();
+    let schema_names: Vec<&String> = document["components"]["schemas"]
+        .as_object()
+        .map(|m| m.keys().collect())
+        .unwrap_or_default();
+    let schema_idents: Vec<Ident> = schema_names
+        .iter()
+        .map(|name| Ident::new(name, Span::call_site()))
+        .collect();
 
     let mut arms = Vec::new();
     for operation in spec::operations(&prepared.document) {
@@ -69,7 +75,8 @@ pub fn tables(document: &Value, prepared: &Prepared) -> Result<String> {
             }
         }
     };
-    let file: syn::File = syn::parse2(tokens).map_err(|error| anyhow!("test tables do not parse: {error}"))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|error| anyhow!("test tables do not parse: {error}"))?;
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
 }
 
@@ -100,7 +107,9 @@ fn call_arm(document: &Value, operation: &spec::Operation<'_>) -> Result<TokenSt
             other => bail!("{id}: parameter `{name}` is in {other:?}, which the tests cannot send"),
         }
     }
-    if let Some(body) = schema_name(&operation.body["requestBody"]["content"]["application/json"]["schema"]) {
+    if let Some(body) =
+        schema_name(&operation.body["requestBody"]["content"]["application/json"]["schema"])
+    {
         let body = Ident::new(body, Span::call_site());
         steps.push(quote! {
             if let Some(body) = request.body() {
@@ -109,13 +118,32 @@ fn call_arm(document: &Value, operation: &spec::Operation<'_>) -> Result<TokenSt
         });
     }
 
+    let answer = if returns_file(operation.body) {
+        quote! { crate::support::reply_file(builder.send().await).await }
+    } else {
+        quote! { reply(builder.send().await) }
+    };
     Ok(quote! {
         #id => {
             let mut builder = client.#method();
             #(#steps)*
-            reply(builder.send().await)
+            #answer
         }
     })
+}
+
+/// Whether the operation answers with a file (`application/octet-stream`) rather than JSON.
+fn returns_file(operation: &Value) -> bool {
+    operation["responses"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .any(|(status, response)| {
+            status.starts_with('2')
+                && response["content"]
+                    .get("application/octet-stream")
+                    .is_some()
+        })
 }
 
 /// The expression that turns the text of a parameter (`value: &str`) into what its builder

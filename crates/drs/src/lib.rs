@@ -83,7 +83,9 @@ impl Client {
         let base_url = base_url(endpoint)?;
         let project_id = project_id.into();
         let well_formed = !project_id.is_empty()
-            && project_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && project_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !well_formed {
             return Err(Error::InvalidProjectId { project_id });
         }
@@ -96,11 +98,19 @@ impl Client {
         install_crypto_provider();
         let http = reqwest::Client::builder()
             .default_headers(headers)
-            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!(
+                env!("CARGO_PKG_NAME"),
+                "/",
+                env!("CARGO_PKG_VERSION")
+            ))
             .build()
             .map_err(Error::Http)?;
         let api = huaweicloud_drs_api::Client::new_with_client(&base_url, http);
-        Ok(Self { api, project_id, language: None })
+        Ok(Self {
+            api,
+            project_id,
+            language: None,
+        })
     }
 
     /// The same client, asking for messages in `language` (header `X-Language`).
@@ -130,11 +140,16 @@ fn base_url(endpoint: &str) -> Result<String, Error> {
     if trimmed.is_empty() {
         return Err(invalid("it is empty"));
     }
-    let candidate =
-        if trimmed.contains("://") { trimmed.to_string() } else { format!("https://{trimmed}") };
+    let candidate = if trimmed.contains("://") {
+        trimmed.to_string()
+    } else {
+        format!("https://{trimmed}")
+    };
     let url = reqwest::Url::parse(&candidate).map_err(|error| invalid(&error.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid("the scheme must be https (or http for a local test server)"));
+        return Err(invalid(
+            "the scheme must be https (or http for a local test server)",
+        ));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(invalid("it names no host"));
@@ -160,8 +175,14 @@ mod tests {
 
     #[test]
     fn a_bare_host_becomes_an_https_url() {
-        assert_eq!(base_url("drs.cn-north-4.myhuaweicloud.com").unwrap(), "https://drs.cn-north-4.myhuaweicloud.com");
-        assert_eq!(base_url("http://127.0.0.1:8080/").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(
+            base_url("drs.cn-north-4.myhuaweicloud.com").unwrap(),
+            "https://drs.cn-north-4.myhuaweicloud.com"
+        );
+        assert_eq!(
+            base_url("http://127.0.0.1:8080/").unwrap(),
+            "http://127.0.0.1:8080"
+        );
     }
 
     #[test]
@@ -181,12 +202,21 @@ mod tests {
         let error = Client::new("drs.example.com", "p1", "bad\ntoken-SECRET").unwrap_err();
         assert!(!format!("{error} {error:?}").contains("SECRET"));
         let client = Client::new("drs.example.com", "p1", "token-SECRET").unwrap();
-        assert!(!format!("{client:?}").contains("token-SECRET"), "{client:?}");
+        assert!(
+            !format!("{client:?}").contains("token-SECRET"),
+            "{client:?}"
+        );
     }
 
     #[test]
     fn project_ids_are_checked() {
-        assert!(matches!(Client::new("drs.example.com", "", "t"), Err(Error::InvalidProjectId { .. })));
-        assert!(matches!(Client::new("drs.example.com", "a/b", "t"), Err(Error::InvalidProjectId { .. })));
+        assert!(matches!(
+            Client::new("drs.example.com", "", "t"),
+            Err(Error::InvalidProjectId { .. })
+        ));
+        assert!(matches!(
+            Client::new("drs.example.com", "a/b", "t"),
+            Err(Error::InvalidProjectId { .. })
+        ));
     }
 }
