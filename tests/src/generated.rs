@@ -20,7 +20,6 @@ pub const SCHEMAS: &[&str] = &[
     "Endpoint",
     "KafkaSecurityConfig",
     "Tag",
-    "PublicIp",
     "BatchCreateJobsResponse",
     "CreateJobResult",
     "BatchTestConnectionsRequest",
@@ -40,8 +39,6 @@ pub const SCHEMAS: &[&str] = &[
     "SelectDbObjectsResult",
     "BatchUpdateJobsRequest",
     "UpdateJobRequest",
-    "AlarmNotify",
-    "AlarmSubscription",
     "BatchUpdateJobsResponse",
     "BatchPrecheckJobsRequest",
     "PrecheckJobRequest",
@@ -54,7 +51,6 @@ pub const SCHEMAS: &[&str] = &[
     "PrecheckFailedSubJob",
     "BatchSetSpeedLimitsRequest",
     "SpeedLimitSetting",
-    "SpeedLimit",
     "BatchSetSpeedLimitsResponse",
     "BatchShowDbParametersRequest",
     "BatchShowDbParametersResponse",
@@ -64,8 +60,162 @@ pub const SCHEMAS: &[&str] = &[
     "UpdateDbParametersRequest",
     "DbParameterUpdate",
     "UpdateDbParametersResponse",
-    "EndPointType",
     "JobActionResult",
+    "BatchStartJobsRequest",
+    "StartJobRequest",
+    "BatchStartJobsResponse",
+    "BatchRetryJobsRequest",
+    "RetryJobRequest",
+    "BatchRetryJobsResponse",
+    "BatchPauseJobsRequest",
+    "PauseJobRequest",
+    "BatchPauseJobsResponse",
+    "BatchStopOrDeleteJobsRequest",
+    "StopOrDeleteJobRequest",
+    "BatchStopOrDeleteJobsResponse",
+    "EndPointType",
+    "BatchUpdateDbPasswordsRequest",
+    "UpdateDbPasswordRequest",
+    "BatchUpdateDbPasswordsResponse",
+    "UpdateDbPasswordResult",
+    "BatchSetDefinersRequest",
+    "SetDefinerRequest",
+    "BatchSetDefinersResponse",
+    "CreateCompareTaskRequest",
+    "DataLevelCompareInfo",
+    "CreateCompareTaskResponse",
+    "CompareTaskCreateResult",
+    "ShowCompareResultsRequest",
+    "ShowCompareResultsResponse",
+    "CompareResult",
+    "ObjectLevelCompareResults",
+    "ObjectCompareOverview",
+    "LineCompareResults",
+    "LineCompareOverview",
+    "LineCompareDetails",
+    "LineCompareDetail",
+    "ContentCompareResults",
+    "ContentCompareOverview",
+    "ContentCompareResultDetails",
+    "ContentCompareDetail",
+    "ContentCompareDiffs",
+    "ContentCompareDiff",
+    "CompareTaskListResults",
+    "CompareTask",
+    "BatchShowProgressRequest",
+    "BatchShowProgressResponse",
+    "JobProgress",
+    "ProgressInfo",
+    "ListJobsRequest",
+    "EngineTypeFilter",
+    "NetTypeFilter",
+    "JobStatusFilter",
+    "ListJobsResponse",
+    "JobListItem",
+    "JobAction",
+    "JobActionCommand",
+    "JobStatus",
+    "BatchShowJobDetailsRequest",
+    "BatchShowJobDetailsResponse",
+    "JobDetail",
+    "InstInfo",
+    "TargetRootDb",
+    "SyncedObjectInfo",
+    "DataTransformation",
+    "FilterCondition",
+    "DataTransformationObjectInfo",
+    "JobDetailChild",
+    "BatchShowJobStatusesRequest",
+    "BatchShowJobStatusesResponse",
+    "JobStatusInfo",
+    "ListNodeTypesResponse",
+    "NodeTypeInfo",
+    "DataCompareType",
+    "ListDataCompareTasksResponse",
+    "DataCompareTask",
+    "CreateDataCompareTaskRequest",
+    "CompareTransformationInfo",
+    "CreateDataCompareTaskResponse",
+    "CancelDataCompareTaskResponse",
+    "StartDataCompareTaskResponse",
+    "DataCompareStatus",
+    "CompareItemType",
+    "ShowRowCountCompareOverviewResponse",
+    "DataCompareOverviewInfo",
+    "ShowRowCountCompareDetailsResponse",
+    "TableLineCompareResultInfo",
+    "ShowContentCompareOverviewResponse",
+    "ContentCompareOverviewInfo",
+    "ShowContentCompareDetailsResponse",
+    "ContentCompareResultInfo",
+    "ShowContentCompareDifferencesResponse",
+    "ContentsInfo",
+    "CreateObjectCompareTaskRequest",
+    "CreateObjectCompareTaskResponse",
+    "ShowObjectCompareOverviewResponse",
+    "ObjectTypeCompareResult",
+    "ShowObjectCompareDetailsResponse",
+    "CompareResultFileType",
+    "ExportCompareResultFileRequest",
+    "DownloadCompareResultFileRequest",
+    "ExportCompareResultFileResponse",
+    "BatchUpdateMigrationUsersRequest",
+    "UpdateMigrationUsersRequest",
+    "MigrationUserSetting",
+    "BatchUpdateMigrationUsersResponse",
+    "ListSourceDbUsersResponse",
+    "MigrationUserInfo",
+    "BatchSetDataTransformationsRequest",
+    "SetDataTransformationRequest",
+    "BatchSetDataTransformationsResponse",
+    "BatchSetSyncPoliciesRequest",
+    "SetSyncPolicyRequest",
+    "BatchSetSyncPoliciesResponse",
+    "BatchSwitchoverRequest",
+    "BatchSwitchoverResponse",
+    "SwitchoverResult",
+    "SwitchoverDatabase",
+    "BatchShowRpoAndRtoRequest",
+    "BatchShowRpoAndRtoResponse",
+    "RpoAndRtoResult",
+    "RpoRtoInfo",
+    "ShowDisasterRecoveryMonitoringDataRequest",
+    "ShowDisasterRecoveryMonitoringDataResponse",
+    "DisasterRecoveryMonitoringResult",
+    "DataGuardMonitor",
+    "BatchShowDrInitializationProgressRequest",
+    "BatchShowDrInitializationProgressResponse",
+    "DrInitializationProgressResult",
+    "DrInitializationProgress",
+    "DrInitializationObjectProgress",
+    "MigrationObjectType",
+    "BatchShowDrInitializationObjectDetailsRequest",
+    "BatchShowDrInitializationObjectDetailsResponse",
+    "DrInitializationObjectDetailsResult",
+    "DrInitializationObjectDetails",
+    "DrInitializationObjectDetail",
+    "ResultStatus",
+    "ConflictPolicy",
+    "DbObjectType",
+    "DataTransformationType",
+    "CompareTaskStatus",
+    "CompareResultExportStatus",
+    "CompareObjectType",
+    "ObjectCompareStatus",
+    "PublicIp",
+    "SpeedLimit",
+    "AlarmNotify",
+    "AlarmSubscription",
+    "Kerberos",
+    "PageReq",
+    "TransformationInfo",
+    "ConfigTransformation",
+    "TransformationObject",
+    "CompareObjectInfo",
+    "CompareObjectInfoWithToken",
+    "TableNameWithToken",
+    "ObjectCompareResultDetails",
+    "MigrationRoleInfo",
 ];
 /// Decodes `value` into the Rust type generated for `schema` and encodes it back.
 /// `None` when the spec has no schema of that name.
@@ -91,7 +241,6 @@ pub fn roundtrip(
             "Endpoint" => Decoded::of::<types::Endpoint>(value),
             "KafkaSecurityConfig" => Decoded::of::<types::KafkaSecurityConfig>(value),
             "Tag" => Decoded::of::<types::Tag>(value),
-            "PublicIp" => Decoded::of::<types::PublicIp>(value),
             "BatchCreateJobsResponse" => {
                 Decoded::of::<types::BatchCreateJobsResponse>(value)
             }
@@ -137,8 +286,6 @@ pub fn roundtrip(
                 Decoded::of::<types::BatchUpdateJobsRequest>(value)
             }
             "UpdateJobRequest" => Decoded::of::<types::UpdateJobRequest>(value),
-            "AlarmNotify" => Decoded::of::<types::AlarmNotify>(value),
-            "AlarmSubscription" => Decoded::of::<types::AlarmSubscription>(value),
             "BatchUpdateJobsResponse" => {
                 Decoded::of::<types::BatchUpdateJobsResponse>(value)
             }
@@ -163,7 +310,6 @@ pub fn roundtrip(
                 Decoded::of::<types::BatchSetSpeedLimitsRequest>(value)
             }
             "SpeedLimitSetting" => Decoded::of::<types::SpeedLimitSetting>(value),
-            "SpeedLimit" => Decoded::of::<types::SpeedLimit>(value),
             "BatchSetSpeedLimitsResponse" => {
                 Decoded::of::<types::BatchSetSpeedLimitsResponse>(value)
             }
@@ -183,8 +329,328 @@ pub fn roundtrip(
             "UpdateDbParametersResponse" => {
                 Decoded::of::<types::UpdateDbParametersResponse>(value)
             }
-            "EndPointType" => Decoded::of::<types::EndPointType>(value),
             "JobActionResult" => Decoded::of::<types::JobActionResult>(value),
+            "BatchStartJobsRequest" => Decoded::of::<types::BatchStartJobsRequest>(value),
+            "StartJobRequest" => Decoded::of::<types::StartJobRequest>(value),
+            "BatchStartJobsResponse" => {
+                Decoded::of::<types::BatchStartJobsResponse>(value)
+            }
+            "BatchRetryJobsRequest" => Decoded::of::<types::BatchRetryJobsRequest>(value),
+            "RetryJobRequest" => Decoded::of::<types::RetryJobRequest>(value),
+            "BatchRetryJobsResponse" => {
+                Decoded::of::<types::BatchRetryJobsResponse>(value)
+            }
+            "BatchPauseJobsRequest" => Decoded::of::<types::BatchPauseJobsRequest>(value),
+            "PauseJobRequest" => Decoded::of::<types::PauseJobRequest>(value),
+            "BatchPauseJobsResponse" => {
+                Decoded::of::<types::BatchPauseJobsResponse>(value)
+            }
+            "BatchStopOrDeleteJobsRequest" => {
+                Decoded::of::<types::BatchStopOrDeleteJobsRequest>(value)
+            }
+            "StopOrDeleteJobRequest" => {
+                Decoded::of::<types::StopOrDeleteJobRequest>(value)
+            }
+            "BatchStopOrDeleteJobsResponse" => {
+                Decoded::of::<types::BatchStopOrDeleteJobsResponse>(value)
+            }
+            "EndPointType" => Decoded::of::<types::EndPointType>(value),
+            "BatchUpdateDbPasswordsRequest" => {
+                Decoded::of::<types::BatchUpdateDbPasswordsRequest>(value)
+            }
+            "UpdateDbPasswordRequest" => {
+                Decoded::of::<types::UpdateDbPasswordRequest>(value)
+            }
+            "BatchUpdateDbPasswordsResponse" => {
+                Decoded::of::<types::BatchUpdateDbPasswordsResponse>(value)
+            }
+            "UpdateDbPasswordResult" => {
+                Decoded::of::<types::UpdateDbPasswordResult>(value)
+            }
+            "BatchSetDefinersRequest" => {
+                Decoded::of::<types::BatchSetDefinersRequest>(value)
+            }
+            "SetDefinerRequest" => Decoded::of::<types::SetDefinerRequest>(value),
+            "BatchSetDefinersResponse" => {
+                Decoded::of::<types::BatchSetDefinersResponse>(value)
+            }
+            "CreateCompareTaskRequest" => {
+                Decoded::of::<types::CreateCompareTaskRequest>(value)
+            }
+            "DataLevelCompareInfo" => Decoded::of::<types::DataLevelCompareInfo>(value),
+            "CreateCompareTaskResponse" => {
+                Decoded::of::<types::CreateCompareTaskResponse>(value)
+            }
+            "CompareTaskCreateResult" => {
+                Decoded::of::<types::CompareTaskCreateResult>(value)
+            }
+            "ShowCompareResultsRequest" => {
+                Decoded::of::<types::ShowCompareResultsRequest>(value)
+            }
+            "ShowCompareResultsResponse" => {
+                Decoded::of::<types::ShowCompareResultsResponse>(value)
+            }
+            "CompareResult" => Decoded::of::<types::CompareResult>(value),
+            "ObjectLevelCompareResults" => {
+                Decoded::of::<types::ObjectLevelCompareResults>(value)
+            }
+            "ObjectCompareOverview" => Decoded::of::<types::ObjectCompareOverview>(value),
+            "LineCompareResults" => Decoded::of::<types::LineCompareResults>(value),
+            "LineCompareOverview" => Decoded::of::<types::LineCompareOverview>(value),
+            "LineCompareDetails" => Decoded::of::<types::LineCompareDetails>(value),
+            "LineCompareDetail" => Decoded::of::<types::LineCompareDetail>(value),
+            "ContentCompareResults" => Decoded::of::<types::ContentCompareResults>(value),
+            "ContentCompareOverview" => {
+                Decoded::of::<types::ContentCompareOverview>(value)
+            }
+            "ContentCompareResultDetails" => {
+                Decoded::of::<types::ContentCompareResultDetails>(value)
+            }
+            "ContentCompareDetail" => Decoded::of::<types::ContentCompareDetail>(value),
+            "ContentCompareDiffs" => Decoded::of::<types::ContentCompareDiffs>(value),
+            "ContentCompareDiff" => Decoded::of::<types::ContentCompareDiff>(value),
+            "CompareTaskListResults" => {
+                Decoded::of::<types::CompareTaskListResults>(value)
+            }
+            "CompareTask" => Decoded::of::<types::CompareTask>(value),
+            "BatchShowProgressRequest" => {
+                Decoded::of::<types::BatchShowProgressRequest>(value)
+            }
+            "BatchShowProgressResponse" => {
+                Decoded::of::<types::BatchShowProgressResponse>(value)
+            }
+            "JobProgress" => Decoded::of::<types::JobProgress>(value),
+            "ProgressInfo" => Decoded::of::<types::ProgressInfo>(value),
+            "ListJobsRequest" => Decoded::of::<types::ListJobsRequest>(value),
+            "EngineTypeFilter" => Decoded::of::<types::EngineTypeFilter>(value),
+            "NetTypeFilter" => Decoded::of::<types::NetTypeFilter>(value),
+            "JobStatusFilter" => Decoded::of::<types::JobStatusFilter>(value),
+            "ListJobsResponse" => Decoded::of::<types::ListJobsResponse>(value),
+            "JobListItem" => Decoded::of::<types::JobListItem>(value),
+            "JobAction" => Decoded::of::<types::JobAction>(value),
+            "JobActionCommand" => Decoded::of::<types::JobActionCommand>(value),
+            "JobStatus" => Decoded::of::<types::JobStatus>(value),
+            "BatchShowJobDetailsRequest" => {
+                Decoded::of::<types::BatchShowJobDetailsRequest>(value)
+            }
+            "BatchShowJobDetailsResponse" => {
+                Decoded::of::<types::BatchShowJobDetailsResponse>(value)
+            }
+            "JobDetail" => Decoded::of::<types::JobDetail>(value),
+            "InstInfo" => Decoded::of::<types::InstInfo>(value),
+            "TargetRootDb" => Decoded::of::<types::TargetRootDb>(value),
+            "SyncedObjectInfo" => Decoded::of::<types::SyncedObjectInfo>(value),
+            "DataTransformation" => Decoded::of::<types::DataTransformation>(value),
+            "FilterCondition" => Decoded::of::<types::FilterCondition>(value),
+            "DataTransformationObjectInfo" => {
+                Decoded::of::<types::DataTransformationObjectInfo>(value)
+            }
+            "JobDetailChild" => Decoded::of::<types::JobDetailChild>(value),
+            "BatchShowJobStatusesRequest" => {
+                Decoded::of::<types::BatchShowJobStatusesRequest>(value)
+            }
+            "BatchShowJobStatusesResponse" => {
+                Decoded::of::<types::BatchShowJobStatusesResponse>(value)
+            }
+            "JobStatusInfo" => Decoded::of::<types::JobStatusInfo>(value),
+            "ListNodeTypesResponse" => Decoded::of::<types::ListNodeTypesResponse>(value),
+            "NodeTypeInfo" => Decoded::of::<types::NodeTypeInfo>(value),
+            "DataCompareType" => Decoded::of::<types::DataCompareType>(value),
+            "ListDataCompareTasksResponse" => {
+                Decoded::of::<types::ListDataCompareTasksResponse>(value)
+            }
+            "DataCompareTask" => Decoded::of::<types::DataCompareTask>(value),
+            "CreateDataCompareTaskRequest" => {
+                Decoded::of::<types::CreateDataCompareTaskRequest>(value)
+            }
+            "CompareTransformationInfo" => {
+                Decoded::of::<types::CompareTransformationInfo>(value)
+            }
+            "CreateDataCompareTaskResponse" => {
+                Decoded::of::<types::CreateDataCompareTaskResponse>(value)
+            }
+            "CancelDataCompareTaskResponse" => {
+                Decoded::of::<types::CancelDataCompareTaskResponse>(value)
+            }
+            "StartDataCompareTaskResponse" => {
+                Decoded::of::<types::StartDataCompareTaskResponse>(value)
+            }
+            "DataCompareStatus" => Decoded::of::<types::DataCompareStatus>(value),
+            "CompareItemType" => Decoded::of::<types::CompareItemType>(value),
+            "ShowRowCountCompareOverviewResponse" => {
+                Decoded::of::<types::ShowRowCountCompareOverviewResponse>(value)
+            }
+            "DataCompareOverviewInfo" => {
+                Decoded::of::<types::DataCompareOverviewInfo>(value)
+            }
+            "ShowRowCountCompareDetailsResponse" => {
+                Decoded::of::<types::ShowRowCountCompareDetailsResponse>(value)
+            }
+            "TableLineCompareResultInfo" => {
+                Decoded::of::<types::TableLineCompareResultInfo>(value)
+            }
+            "ShowContentCompareOverviewResponse" => {
+                Decoded::of::<types::ShowContentCompareOverviewResponse>(value)
+            }
+            "ContentCompareOverviewInfo" => {
+                Decoded::of::<types::ContentCompareOverviewInfo>(value)
+            }
+            "ShowContentCompareDetailsResponse" => {
+                Decoded::of::<types::ShowContentCompareDetailsResponse>(value)
+            }
+            "ContentCompareResultInfo" => {
+                Decoded::of::<types::ContentCompareResultInfo>(value)
+            }
+            "ShowContentCompareDifferencesResponse" => {
+                Decoded::of::<types::ShowContentCompareDifferencesResponse>(value)
+            }
+            "ContentsInfo" => Decoded::of::<types::ContentsInfo>(value),
+            "CreateObjectCompareTaskRequest" => {
+                Decoded::of::<types::CreateObjectCompareTaskRequest>(value)
+            }
+            "CreateObjectCompareTaskResponse" => {
+                Decoded::of::<types::CreateObjectCompareTaskResponse>(value)
+            }
+            "ShowObjectCompareOverviewResponse" => {
+                Decoded::of::<types::ShowObjectCompareOverviewResponse>(value)
+            }
+            "ObjectTypeCompareResult" => {
+                Decoded::of::<types::ObjectTypeCompareResult>(value)
+            }
+            "ShowObjectCompareDetailsResponse" => {
+                Decoded::of::<types::ShowObjectCompareDetailsResponse>(value)
+            }
+            "CompareResultFileType" => Decoded::of::<types::CompareResultFileType>(value),
+            "ExportCompareResultFileRequest" => {
+                Decoded::of::<types::ExportCompareResultFileRequest>(value)
+            }
+            "DownloadCompareResultFileRequest" => {
+                Decoded::of::<types::DownloadCompareResultFileRequest>(value)
+            }
+            "ExportCompareResultFileResponse" => {
+                Decoded::of::<types::ExportCompareResultFileResponse>(value)
+            }
+            "BatchUpdateMigrationUsersRequest" => {
+                Decoded::of::<types::BatchUpdateMigrationUsersRequest>(value)
+            }
+            "UpdateMigrationUsersRequest" => {
+                Decoded::of::<types::UpdateMigrationUsersRequest>(value)
+            }
+            "MigrationUserSetting" => Decoded::of::<types::MigrationUserSetting>(value),
+            "BatchUpdateMigrationUsersResponse" => {
+                Decoded::of::<types::BatchUpdateMigrationUsersResponse>(value)
+            }
+            "ListSourceDbUsersResponse" => {
+                Decoded::of::<types::ListSourceDbUsersResponse>(value)
+            }
+            "MigrationUserInfo" => Decoded::of::<types::MigrationUserInfo>(value),
+            "BatchSetDataTransformationsRequest" => {
+                Decoded::of::<types::BatchSetDataTransformationsRequest>(value)
+            }
+            "SetDataTransformationRequest" => {
+                Decoded::of::<types::SetDataTransformationRequest>(value)
+            }
+            "BatchSetDataTransformationsResponse" => {
+                Decoded::of::<types::BatchSetDataTransformationsResponse>(value)
+            }
+            "BatchSetSyncPoliciesRequest" => {
+                Decoded::of::<types::BatchSetSyncPoliciesRequest>(value)
+            }
+            "SetSyncPolicyRequest" => Decoded::of::<types::SetSyncPolicyRequest>(value),
+            "BatchSetSyncPoliciesResponse" => {
+                Decoded::of::<types::BatchSetSyncPoliciesResponse>(value)
+            }
+            "BatchSwitchoverRequest" => {
+                Decoded::of::<types::BatchSwitchoverRequest>(value)
+            }
+            "BatchSwitchoverResponse" => {
+                Decoded::of::<types::BatchSwitchoverResponse>(value)
+            }
+            "SwitchoverResult" => Decoded::of::<types::SwitchoverResult>(value),
+            "SwitchoverDatabase" => Decoded::of::<types::SwitchoverDatabase>(value),
+            "BatchShowRpoAndRtoRequest" => {
+                Decoded::of::<types::BatchShowRpoAndRtoRequest>(value)
+            }
+            "BatchShowRpoAndRtoResponse" => {
+                Decoded::of::<types::BatchShowRpoAndRtoResponse>(value)
+            }
+            "RpoAndRtoResult" => Decoded::of::<types::RpoAndRtoResult>(value),
+            "RpoRtoInfo" => Decoded::of::<types::RpoRtoInfo>(value),
+            "ShowDisasterRecoveryMonitoringDataRequest" => {
+                Decoded::of::<types::ShowDisasterRecoveryMonitoringDataRequest>(value)
+            }
+            "ShowDisasterRecoveryMonitoringDataResponse" => {
+                Decoded::of::<types::ShowDisasterRecoveryMonitoringDataResponse>(value)
+            }
+            "DisasterRecoveryMonitoringResult" => {
+                Decoded::of::<types::DisasterRecoveryMonitoringResult>(value)
+            }
+            "DataGuardMonitor" => Decoded::of::<types::DataGuardMonitor>(value),
+            "BatchShowDrInitializationProgressRequest" => {
+                Decoded::of::<types::BatchShowDrInitializationProgressRequest>(value)
+            }
+            "BatchShowDrInitializationProgressResponse" => {
+                Decoded::of::<types::BatchShowDrInitializationProgressResponse>(value)
+            }
+            "DrInitializationProgressResult" => {
+                Decoded::of::<types::DrInitializationProgressResult>(value)
+            }
+            "DrInitializationProgress" => {
+                Decoded::of::<types::DrInitializationProgress>(value)
+            }
+            "DrInitializationObjectProgress" => {
+                Decoded::of::<types::DrInitializationObjectProgress>(value)
+            }
+            "MigrationObjectType" => Decoded::of::<types::MigrationObjectType>(value),
+            "BatchShowDrInitializationObjectDetailsRequest" => {
+                Decoded::of::<
+                    types::BatchShowDrInitializationObjectDetailsRequest,
+                >(value)
+            }
+            "BatchShowDrInitializationObjectDetailsResponse" => {
+                Decoded::of::<
+                    types::BatchShowDrInitializationObjectDetailsResponse,
+                >(value)
+            }
+            "DrInitializationObjectDetailsResult" => {
+                Decoded::of::<types::DrInitializationObjectDetailsResult>(value)
+            }
+            "DrInitializationObjectDetails" => {
+                Decoded::of::<types::DrInitializationObjectDetails>(value)
+            }
+            "DrInitializationObjectDetail" => {
+                Decoded::of::<types::DrInitializationObjectDetail>(value)
+            }
+            "ResultStatus" => Decoded::of::<types::ResultStatus>(value),
+            "ConflictPolicy" => Decoded::of::<types::ConflictPolicy>(value),
+            "DbObjectType" => Decoded::of::<types::DbObjectType>(value),
+            "DataTransformationType" => {
+                Decoded::of::<types::DataTransformationType>(value)
+            }
+            "CompareTaskStatus" => Decoded::of::<types::CompareTaskStatus>(value),
+            "CompareResultExportStatus" => {
+                Decoded::of::<types::CompareResultExportStatus>(value)
+            }
+            "CompareObjectType" => Decoded::of::<types::CompareObjectType>(value),
+            "ObjectCompareStatus" => Decoded::of::<types::ObjectCompareStatus>(value),
+            "PublicIp" => Decoded::of::<types::PublicIp>(value),
+            "SpeedLimit" => Decoded::of::<types::SpeedLimit>(value),
+            "AlarmNotify" => Decoded::of::<types::AlarmNotify>(value),
+            "AlarmSubscription" => Decoded::of::<types::AlarmSubscription>(value),
+            "Kerberos" => Decoded::of::<types::Kerberos>(value),
+            "PageReq" => Decoded::of::<types::PageReq>(value),
+            "TransformationInfo" => Decoded::of::<types::TransformationInfo>(value),
+            "ConfigTransformation" => Decoded::of::<types::ConfigTransformation>(value),
+            "TransformationObject" => Decoded::of::<types::TransformationObject>(value),
+            "CompareObjectInfo" => Decoded::of::<types::CompareObjectInfo>(value),
+            "CompareObjectInfoWithToken" => {
+                Decoded::of::<types::CompareObjectInfoWithToken>(value)
+            }
+            "TableNameWithToken" => Decoded::of::<types::TableNameWithToken>(value),
+            "ObjectCompareResultDetails" => {
+                Decoded::of::<types::ObjectCompareResultDetails>(value)
+            }
+            "MigrationRoleInfo" => Decoded::of::<types::MigrationRoleInfo>(value),
             _ => return None,
         },
     )
@@ -364,6 +830,664 @@ pub async fn call(
                         decode::<
                             types::UpdateDbParametersRequest,
                         >("update_db_parameters", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "batch_start_jobs" => {
+            let mut builder = client.batch_start_jobs();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<types::BatchStartJobsRequest>("batch_start_jobs", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "batch_retry_jobs" => {
+            let mut builder = client.batch_retry_jobs();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<types::BatchRetryJobsRequest>("batch_retry_jobs", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "batch_pause_jobs" => {
+            let mut builder = client.batch_pause_jobs();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<types::BatchPauseJobsRequest>("batch_pause_jobs", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "batch_stop_or_delete_jobs" => {
+            let mut builder = client.batch_stop_or_delete_jobs();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::BatchStopOrDeleteJobsRequest,
+                        >("batch_stop_or_delete_jobs", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "batch_update_db_passwords" => {
+            let mut builder = client.batch_update_db_passwords();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::BatchUpdateDbPasswordsRequest,
+                        >("batch_update_db_passwords", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "batch_set_definers" => {
+            let mut builder = client.batch_set_definers();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::BatchSetDefinersRequest,
+                        >("batch_set_definers", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "create_compare_task" => {
+            let mut builder = client.create_compare_task();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::CreateCompareTaskRequest,
+                        >("create_compare_task", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "show_compare_results" => {
+            let mut builder = client.show_compare_results();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::ShowCompareResultsRequest,
+                        >("show_compare_results", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "batch_show_progress" => {
+            let mut builder = client.batch_show_progress();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::BatchShowProgressRequest,
+                        >("batch_show_progress", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "list_jobs" => {
+            let mut builder = client.list_jobs();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(decode::<types::ListJobsRequest>("list_jobs", body)?);
+            }
+            reply(builder.send().await)
+        }
+        "batch_show_job_details" => {
+            let mut builder = client.batch_show_job_details();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::BatchShowJobDetailsRequest,
+                        >("batch_show_job_details", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "batch_show_job_statuses" => {
+            let mut builder = client.batch_show_job_statuses();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::BatchShowJobStatusesRequest,
+                        >("batch_show_job_statuses", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "list_node_types" => {
+            let mut builder = client.list_node_types();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.query("engine_type") {
+                builder = builder.engine_type(types::EngineType::from(value));
+            }
+            if let Some(value) = request.query("db_use_type") {
+                builder = builder.db_use_type(types::DbUseType::from(value));
+            }
+            if let Some(value) = request.query("job_direction") {
+                builder = builder.job_direction(types::JobDirection::from(value));
+            }
+            if let Some(value) = request.query("is_use_sellout_info") {
+                builder = builder
+                    .is_use_sellout_info(
+                        crate::support::parse::<bool>("is_use_sellout_info", value)?,
+                    );
+            }
+            if let Some(value) = request.query("is_multi_write") {
+                builder = builder
+                    .is_multi_write(
+                        crate::support::parse::<bool>("is_multi_write", value)?,
+                    );
+            }
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            reply(builder.send().await)
+        }
+        "list_data_compare_tasks" => {
+            let mut builder = client.list_data_compare_tasks();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            if let Some(value) = request.query("limit") {
+                builder = builder.limit(crate::support::parse::<i32>("limit", value)?);
+            }
+            if let Some(value) = request.query("offset") {
+                builder = builder.offset(crate::support::parse::<i32>("offset", value)?);
+            }
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            reply(builder.send().await)
+        }
+        "create_data_compare_task" => {
+            let mut builder = client.create_data_compare_task();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::CreateDataCompareTaskRequest,
+                        >("create_data_compare_task", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "cancel_data_compare_task" => {
+            let mut builder = client.cancel_data_compare_task();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            let value = request.path("compare_job_id")?;
+            builder = builder.compare_job_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            reply(builder.send().await)
+        }
+        "start_data_compare_task" => {
+            let mut builder = client.start_data_compare_task();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            let value = request.path("compare_job_id")?;
+            builder = builder.compare_job_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            reply(builder.send().await)
+        }
+        "show_row_count_compare_overview" => {
+            let mut builder = client.show_row_count_compare_overview();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            let value = request.path("compare_job_id")?;
+            builder = builder.compare_job_id(value.to_string());
+            if let Some(value) = request.query("status") {
+                builder = builder.status(crate::support::parse::<i32>("status", value)?);
+            }
+            if let Some(value) = request.query("limit") {
+                builder = builder.limit(crate::support::parse::<i32>("limit", value)?);
+            }
+            if let Some(value) = request.query("offset") {
+                builder = builder.offset(crate::support::parse::<i32>("offset", value)?);
+            }
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            reply(builder.send().await)
+        }
+        "show_row_count_compare_details" => {
+            let mut builder = client.show_row_count_compare_details();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            let value = request.path("compare_job_id")?;
+            builder = builder.compare_job_id(value.to_string());
+            if let Some(value) = request.query("status") {
+                builder = builder.status(crate::support::parse::<i32>("status", value)?);
+            }
+            if let Some(value) = request.query("type") {
+                builder = builder.type_(types::CompareItemType::from(value));
+            }
+            if let Some(value) = request.query("db_name") {
+                builder = builder.db_name(value.to_string());
+            }
+            if let Some(value) = request.query("target_db_name") {
+                builder = builder.target_db_name(value.to_string());
+            }
+            if let Some(value) = request.query("query_tb_name") {
+                builder = builder.query_tb_name(value.to_string());
+            }
+            if let Some(value) = request.query("limit") {
+                builder = builder.limit(crate::support::parse::<i32>("limit", value)?);
+            }
+            if let Some(value) = request.query("offset") {
+                builder = builder.offset(crate::support::parse::<i32>("offset", value)?);
+            }
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            reply(builder.send().await)
+        }
+        "show_content_compare_overview" => {
+            let mut builder = client.show_content_compare_overview();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            let value = request.path("compare_job_id")?;
+            builder = builder.compare_job_id(value.to_string());
+            if let Some(value) = request.query("limit") {
+                builder = builder.limit(crate::support::parse::<i32>("limit", value)?);
+            }
+            if let Some(value) = request.query("offset") {
+                builder = builder.offset(crate::support::parse::<i32>("offset", value)?);
+            }
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            reply(builder.send().await)
+        }
+        "show_content_compare_details" => {
+            let mut builder = client.show_content_compare_details();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            let value = request.path("compare_job_id")?;
+            builder = builder.compare_job_id(value.to_string());
+            if let Some(value) = request.query("target_db_name") {
+                builder = builder.target_db_name(value.to_string());
+            }
+            if let Some(value) = request.query("db_name") {
+                builder = builder.db_name(value.to_string());
+            }
+            if let Some(value) = request.query("type") {
+                builder = builder.type_(types::CompareItemType::from(value));
+            }
+            if let Some(value) = request.query("limit") {
+                builder = builder.limit(crate::support::parse::<i32>("limit", value)?);
+            }
+            if let Some(value) = request.query("offset") {
+                builder = builder.offset(crate::support::parse::<i32>("offset", value)?);
+            }
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            reply(builder.send().await)
+        }
+        "show_content_compare_differences" => {
+            let mut builder = client.show_content_compare_differences();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            let value = request.path("compare_job_id")?;
+            builder = builder.compare_job_id(value.to_string());
+            if let Some(value) = request.query("table_name") {
+                builder = builder.table_name(value.to_string());
+            }
+            if let Some(value) = request.query("db_name") {
+                builder = builder.db_name(value.to_string());
+            }
+            if let Some(value) = request.query("limit") {
+                builder = builder.limit(crate::support::parse::<i32>("limit", value)?);
+            }
+            if let Some(value) = request.query("offset") {
+                builder = builder.offset(crate::support::parse::<i32>("offset", value)?);
+            }
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            reply(builder.send().await)
+        }
+        "show_object_compare_overview" => {
+            let mut builder = client.show_object_compare_overview();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            reply(builder.send().await)
+        }
+        "create_object_compare_task" => {
+            let mut builder = client.create_object_compare_task();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::CreateObjectCompareTaskRequest,
+                        >("create_object_compare_task", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "show_object_compare_details" => {
+            let mut builder = client.show_object_compare_details();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            let value = request.path("compare_type")?;
+            builder = builder.compare_type(types::CompareObjectType::from(value));
+            if let Some(value) = request.query("compare_job_id") {
+                builder = builder.compare_job_id(value.to_string());
+            }
+            if let Some(value) = request.query("limit") {
+                builder = builder.limit(crate::support::parse::<i32>("limit", value)?);
+            }
+            if let Some(value) = request.query("offset") {
+                builder = builder.offset(crate::support::parse::<i32>("offset", value)?);
+            }
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            reply(builder.send().await)
+        }
+        "download_compare_result_file" => {
+            let mut builder = client.download_compare_result_file();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            if let Some(value) = request.query("compare_type") {
+                builder = builder
+                    .compare_type(types::CompareResultFileType::from(value));
+            }
+            if let Some(value) = request.query("compare_job_id") {
+                builder = builder.compare_job_id(value.to_string());
+            }
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(value) = request.header("Region") {
+                builder = builder.region(value.to_string());
+            }
+            crate::support::reply_file(builder.send().await).await
+        }
+        "export_compare_result_file" => {
+            let mut builder = client.export_compare_result_file();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(value) = request.header("Region") {
+                builder = builder.region(value.to_string());
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::ExportCompareResultFileRequest,
+                        >("export_compare_result_file", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "batch_update_migration_users" => {
+            let mut builder = client.batch_update_migration_users();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::BatchUpdateMigrationUsersRequest,
+                        >("batch_update_migration_users", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "list_source_db_users" => {
+            let mut builder = client.list_source_db_users();
+            let value = request.path("job_id")?;
+            builder = builder.job_id(value.to_string());
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            reply(builder.send().await)
+        }
+        "batch_set_data_transformations" => {
+            let mut builder = client.batch_set_data_transformations();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::BatchSetDataTransformationsRequest,
+                        >("batch_set_data_transformations", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "batch_set_sync_policies" => {
+            let mut builder = client.batch_set_sync_policies();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::BatchSetSyncPoliciesRequest,
+                        >("batch_set_sync_policies", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "batch_switchover" => {
+            let mut builder = client.batch_switchover();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::BatchSwitchoverRequest,
+                        >("batch_switchover", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "batch_show_rpo_and_rto" => {
+            let mut builder = client.batch_show_rpo_and_rto();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::BatchShowRpoAndRtoRequest,
+                        >("batch_show_rpo_and_rto", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "show_disaster_recovery_monitoring_data" => {
+            let mut builder = client.show_disaster_recovery_monitoring_data();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::ShowDisasterRecoveryMonitoringDataRequest,
+                        >("show_disaster_recovery_monitoring_data", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "batch_show_dr_initialization_progress" => {
+            let mut builder = client.batch_show_dr_initialization_progress();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::BatchShowDrInitializationProgressRequest,
+                        >("batch_show_dr_initialization_progress", body)?,
+                    );
+            }
+            reply(builder.send().await)
+        }
+        "batch_show_dr_initialization_object_details" => {
+            let mut builder = client.batch_show_dr_initialization_object_details();
+            let value = request.path("project_id")?;
+            builder = builder.project_id(value.to_string());
+            let value = request.path("type")?;
+            builder = builder.type_(types::MigrationObjectType::from(value));
+            if let Some(value) = request.header("X-Language") {
+                builder = builder.x_language(types::Language::from(value));
+            }
+            if let Some(body) = request.body() {
+                builder = builder
+                    .body(
+                        decode::<
+                            types::BatchShowDrInitializationObjectDetailsRequest,
+                        >("batch_show_dr_initialization_object_details", body)?,
                     );
             }
             reply(builder.send().await)

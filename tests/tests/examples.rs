@@ -25,10 +25,19 @@ fn as_json_schema(value: &Value) -> Value {
             if out.contains_key("properties") && !out.contains_key("additionalProperties") {
                 out.insert("additionalProperties".into(), Value::Bool(false));
             }
-            if out.remove("nullable") == Some(Value::Bool(true))
-                && let Some(Value::String(kind)) = out.get("type").cloned()
-            {
-                out.insert("type".into(), json!([kind, "null"]));
+            if out.remove("nullable") == Some(Value::Bool(true)) {
+                return match out.get("type").cloned() {
+                    Some(Value::String(kind)) => {
+                        out.insert("type".into(), json!([kind, "null"]));
+                        if let Some(Value::Array(values)) = out.get_mut("enum")
+                            && !values.contains(&Value::Null)
+                        {
+                            values.push(Value::Null);
+                        }
+                        Value::Object(out)
+                    }
+                    _ => json!({ "anyOf": [{ "type": "null" }, Value::Object(out)] }),
+                };
             }
             Value::Object(out)
         }

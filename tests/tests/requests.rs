@@ -171,12 +171,14 @@ async fn check_request(
             request.url.path()
         ));
     }
-    let sent_query = query_pairs(request.url.query().unwrap_or(""));
-    if sent_query != query_pairs(documented_query) {
-        return Err(format!(
-            "query {sent_query:?} instead of {:?}",
-            query_pairs(documented_query)
-        ));
+    // The same pairs, in any order: progenitor sends query parameters sorted by name, and the
+    // order of distinct parameters carries no meaning.
+    let mut sent_query = query_pairs(request.url.query().unwrap_or(""));
+    let mut documented = query_pairs(documented_query);
+    sent_query.sort();
+    documented.sort();
+    if sent_query != documented {
+        return Err(format!("query {sent_query:?} instead of {documented:?}"));
     }
     match request
         .headers

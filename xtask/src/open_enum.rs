@@ -24,9 +24,17 @@ fn variant_name(value: &str) -> String {
 
 pub fn emit(open_enum: &OpenEnum) -> Result<TokenStream> {
     let name = Ident::new(&open_enum.name, Span::call_site());
-    let mut variants = Vec::new();
+    let mut variants: Vec<(String, &str)> = Vec::new();
     for value in &open_enum.values {
-        let variant = variant_name(value);
+        let mut variant = variant_name(value);
+        if variants.iter().any(|(seen, _)| *seen == variant) {
+            // Values that differ only in case (`active`, `ACTIVE`): the later one says which.
+            variant.push_str(if value.chars().any(char::is_lowercase) {
+                "Lower"
+            } else {
+                "Upper"
+            });
+        }
         if variant == "Unknown" || variants.iter().any(|(seen, _)| *seen == variant) {
             bail!(
                 "enumeration {}: value `{value}` maps to a Rust variant used twice",

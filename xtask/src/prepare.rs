@@ -93,6 +93,7 @@ pub fn for_generator(spec: &Value) -> Result<Prepared> {
 
     document["components"]["schemas"] = Value::Object(schemas);
     strip_examples(&mut document["paths"]);
+    drop_get_bodies(&mut document["paths"]);
     rewrite_parameters(&mut document);
     Ok(Prepared { document, enums })
 }
@@ -251,6 +252,20 @@ fn describe(schema: &Value) -> String {
         .unwrap_or("")
         .trim()
         .to_string()
+}
+
+/// A GET carries no body in HTTP clients and servers that follow RFC 9110, and the one GET
+/// whose table documents a body (4.1.37) sends none in its example; the client does the same.
+fn drop_get_bodies(paths: &mut Value) {
+    for item in paths
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+    {
+        if let Some(get) = item.get_mut("get").and_then(Value::as_object_mut) {
+            get.remove("requestBody");
+        }
+    }
 }
 
 /// Examples matter to the tests, not to the generator.

@@ -184,9 +184,11 @@ fn check_schemas(schemas: &Map<String, Value>, problems: &mut Vec<String>) {
         if heck::ToUpperCamelCase::to_upper_camel_case(name.as_str()) != *name {
             problems.push(format!("schema `{name}`: the name must be PascalCase"));
         }
-        if schema.get("x-drs-tables").is_none() && !matches!(name.as_str(), "Language") {
+        // An empty list is allowed: a body the reference prints as an example but documents no
+        // table for (an empty object, an empty string).
+        if !schema["x-drs-tables"].is_array() && name != "Language" {
             problems.push(format!(
-                "schema `{name}`: `x-drs-tables` names no reference table"
+                "schema `{name}`: `x-drs-tables` lists no reference table"
             ));
         }
         for (property, property_schema) in schema["properties"].as_object().into_iter().flatten() {
@@ -296,7 +298,7 @@ fn check_request_examples(
         .as_object()
         .cloned()
         .unwrap_or_default();
-    let takes_body = operation.body.get("requestBody").is_some();
+    let takes_body = operation.body["requestBody"]["required"] == true;
     let query_names: BTreeSet<String> = parameters(document, operation.body)
         .into_iter()
         .filter(|parameter| parameter["in"] == "query")
@@ -443,14 +445,31 @@ impl ExampleValidator {
     }
 }
 
+/// `nullable: true` as JSON Schema: a `null` type beside the declared one, or, for a schema
+/// without a type of its own (`allOf` of a named schema), `null` as an alternative.
+fn allow_null(map: &mut Map<String, Value>) {
+    match map.get("type").cloned() {
+        Some(Value::String(kind)) => {
+            map.insert("type".into(), json!([kind, "null"]));
+            if let Some(Value::Array(values)) = map.get_mut("enum")
+                && !values.contains(&Value::Null)
+            {
+                values.push(Value::Null);
+            }
+        }
+        _ => {
+            let rest = Value::Object(std::mem::take(map));
+            map.insert("anyOf".into(), json!([{ "type": "null" }, rest]));
+        }
+    }
+}
+
 /// Turns OpenAPI 3.0 schema keywords into their JSON Schema equivalents, in place.
 fn rewrite_for_json_schema(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            if map.remove("nullable") == Some(Value::Bool(true))
-                && let Some(Value::String(kind)) = map.get("type").cloned()
-            {
-                map.insert("type".into(), json!([kind, "null"]));
+            if map.remove("nullable") == Some(Value::Bool(true)) {
+                allow_null(map);
             }
             // An example may only use documented members: one that uses another is a sign of a
             // field the transcription missed.

@@ -127,4 +127,457 @@ impl Client {
         }
         builder
     }
+    ///Start jobs in batch (reference section 4.1.11): `POST /v3/{project_id}/jobs/batch-starting`.
+    pub fn batch_start_jobs(&self) -> builder::BatchStartJobs<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_start_jobs()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Resume or retry jobs in batch (reference section 4.1.12): `POST /v3/{project_id}/jobs/batch-retry-task`.
+    pub fn batch_retry_jobs(&self) -> builder::BatchRetryJobs<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_retry_jobs()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Pause jobs in batch (reference section 4.1.13): `POST /v3/{project_id}/jobs/batch-pause-task`.
+    pub fn batch_pause_jobs(&self) -> builder::BatchPauseJobs<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_pause_jobs()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Stop or delete jobs in batch (reference section 4.1.14): `DELETE /v3/{project_id}/jobs/batch-jobs`.
+    pub fn batch_stop_or_delete_jobs(&self) -> builder::BatchStopOrDeleteJobs<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_stop_or_delete_jobs()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Change source/destination database passwords in batch (reference section 4.1.15): `PUT /v3/{project_id}/jobs/batch-modify-pwd`.
+    pub fn batch_update_db_passwords(&self) -> builder::BatchUpdateDbPasswords<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_update_db_passwords()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Set the definer of jobs in batch (reference section 4.1.16): `POST /v3/{project_id}/jobs/batch-replace-definer`.
+    pub fn batch_set_definers(&self) -> builder::BatchSetDefiners<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_set_definers()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Create a comparison task (reference section 4.1.17): `POST /v3/{project_id}/jobs/create-compare-task`.
+    pub fn create_compare_task(&self) -> builder::CreateCompareTask<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .create_compare_task()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query comparison results (reference section 4.1.18): `POST /v3/{project_id}/jobs/query-compare-result`.
+    pub fn show_compare_results(&self) -> builder::ShowCompareResults<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .show_compare_results()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query job progress in batch (reference section 4.1.19): `POST /v3/{project_id}/jobs/batch-progress`.
+    pub fn batch_show_progress(&self) -> builder::BatchShowProgress<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_show_progress()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///List the tenant's jobs (reference section 4.1.20): `POST /v3/{project_id}/jobs`.
+    pub fn list_jobs(&self) -> builder::ListJobs<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self.api.list_jobs().project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query job details in batch (reference section 4.1.21): `POST /v3/{project_id}/jobs/batch-detail`.
+    pub fn batch_show_job_details(&self) -> builder::BatchShowJobDetails<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_show_job_details()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query job statuses in batch (reference section 4.1.22): `POST /v3/{project_id}/jobs/batch-status`.
+    pub fn batch_show_job_statuses(&self) -> builder::BatchShowJobStatuses<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_show_job_statuses()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query the available node specifications (reference section 4.1.23): `GET /v3/{project_id}/node-type`.
+    pub fn list_node_types(&self) -> builder::ListNodeTypes<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .list_node_types()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query the list of data-level table comparison tasks (reference section 4.1.24): `GET /v3/{project_id}/jobs/{job_id}/table/compare`.
+    pub fn list_data_compare_tasks(&self) -> builder::ListDataCompareTasks<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .list_data_compare_tasks()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Create a data-level table comparison task (reference section 4.1.25): `POST /v3/{project_id}/jobs/{job_id}/table/compare`.
+    pub fn create_data_compare_task(&self) -> builder::CreateDataCompareTask<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .create_data_compare_task()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Cancel a comparison task (reference section 4.1.26): `DELETE /v3/{project_id}/jobs/{job_id}/compare/{compare_job_id}`.
+    pub fn cancel_data_compare_task(&self) -> builder::CancelDataCompareTask<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .cancel_data_compare_task()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Start a data-level table comparison task immediately (reference section 4.1.27): `POST /v3/{project_id}/jobs/{job_id}/table/compare/{compare_job_id}`.
+    pub fn start_data_compare_task(&self) -> builder::StartDataCompareTask<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .start_data_compare_task()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query the row count comparison overview (reference section 4.1.28): `GET /v3/{project_id}/jobs/{job_id}/compare/{compare_job_id}/line-overview`.
+    pub fn show_row_count_compare_overview(
+        &self,
+    ) -> builder::ShowRowCountCompareOverview<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .show_row_count_compare_overview()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query the row count comparison details (reference section 4.1.29): `GET /v3/{project_id}/jobs/{job_id}/compare/{compare_job_id}/line-detail`.
+    pub fn show_row_count_compare_details(
+        &self,
+    ) -> builder::ShowRowCountCompareDetails<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .show_row_count_compare_details()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query the content comparison overview (reference section 4.1.30): `GET /v3/{project_id}/jobs/{job_id}/compare/{compare_job_id}/content-overview`.
+    pub fn show_content_compare_overview(
+        &self,
+    ) -> builder::ShowContentCompareOverview<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .show_content_compare_overview()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query the content comparison details (reference section 4.1.31): `GET /v3/{project_id}/jobs/{job_id}/compare/{compare_job_id}/content-detail`.
+    pub fn show_content_compare_details(
+        &self,
+    ) -> builder::ShowContentCompareDetails<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .show_content_compare_details()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query the content comparison differences (reference section 4.1.32): `GET /v3/{project_id}/jobs/{job_id}/compare/{compare_job_id}/content-difference`.
+    pub fn show_content_compare_differences(
+        &self,
+    ) -> builder::ShowContentCompareDifferences<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .show_content_compare_differences()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query the overview of an object comparison task (reference section 4.1.34): `GET /v3/{project_id}/jobs/{job_id}/object/compare`.
+    pub fn show_object_compare_overview(
+        &self,
+    ) -> builder::ShowObjectCompareOverview<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .show_object_compare_overview()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Create an object-level comparison task (reference section 4.1.33): `POST /v3/{project_id}/jobs/{job_id}/object/compare`.
+    pub fn create_object_compare_task(&self) -> builder::CreateObjectCompareTask<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .create_object_compare_task()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query the details of an object comparison task (reference section 4.1.35): `GET /v3/{project_id}/jobs/{job_id}/object/compare/{compare_type}`.
+    pub fn show_object_compare_details(&self) -> builder::ShowObjectCompareDetails<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .show_object_compare_details()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Download the result file of a comparison task (reference section 4.1.37): `GET /v3/{project_id}/jobs/{job_id}/compare/result/file`.
+    pub fn download_compare_result_file(
+        &self,
+    ) -> builder::DownloadCompareResultFile<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .download_compare_result_file()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Export the result file of a comparison task (reference section 4.1.36): `POST /v3/{project_id}/jobs/{job_id}/compare/result/file`.
+    pub fn export_compare_result_file(&self) -> builder::ExportCompareResultFile<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .export_compare_result_file()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Update migration user information in batch (reference section 4.2.1): `PUT /v3/{project_id}/jobs/batch-update-user`.
+    pub fn batch_update_migration_users(
+        &self,
+    ) -> builder::BatchUpdateMigrationUsers<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_update_migration_users()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///List the migration users of the source database (reference section 4.2.2): `GET /v3/{project_id}/jobs/{job_id}/get-src-user`.
+    pub fn list_source_db_users(&self) -> builder::ListSourceDbUsers<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .list_source_db_users()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Set data transformations in batch (reference section 4.3.1): `POST /v3/{project_id}/jobs/batch-transformation`.
+    pub fn batch_set_data_transformations(
+        &self,
+    ) -> builder::BatchSetDataTransformations<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_set_data_transformations()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Set synchronization policies in batch (reference section 4.3.2): `POST /v3/{project_id}/jobs/batch-sync-policy`.
+    pub fn batch_set_sync_policies(&self) -> builder::BatchSetSyncPolicies<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_set_sync_policies()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Switch over primary and standby in batch (reference section 4.4.1): `POST /v3/{project_id}/jobs/batch-switchover`.
+    pub fn batch_switchover(&self) -> builder::BatchSwitchover<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_switchover()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query RPO and RTO in batch (reference section 4.4.2): `POST /v3/{project_id}/jobs/batch-rpo-and-rto`.
+    pub fn batch_show_rpo_and_rto(&self) -> builder::BatchShowRpoAndRto<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_show_rpo_and_rto()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query disaster recovery monitoring data (reference section 4.4.3): `POST /v3/{project_id}/jobs/disaster-recovery-monitoring-data`.
+    pub fn show_disaster_recovery_monitoring_data(
+        &self,
+    ) -> builder::ShowDisasterRecoveryMonitoringData<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .show_disaster_recovery_monitoring_data()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query disaster recovery initialization progress in batch (reference section 4.4.4): `POST /v3/{project_id}/jobs/batch-struct-process`.
+    pub fn batch_show_dr_initialization_progress(
+        &self,
+    ) -> builder::BatchShowDrInitializationProgress<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_show_dr_initialization_progress()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
+    ///Query disaster recovery initialization object details in batch (reference section 4.4.5): `POST /v3/{project_id}/jobs/{type}/batch-struct-detail`.
+    pub fn batch_show_dr_initialization_object_details(
+        &self,
+    ) -> builder::BatchShowDrInitializationObjectDetails<'_> {
+        #[allow(unused_mut)]
+        let mut builder = self
+            .api
+            .batch_show_dr_initialization_object_details()
+            .project_id(self.project_id.as_str());
+        if let Some(language) = &self.language {
+            builder = builder.x_language(language.clone());
+        }
+        builder
+    }
 }
