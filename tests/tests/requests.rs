@@ -26,7 +26,7 @@ fn client(server: &MockServer) -> drs_api::Client {
         .default_headers(headers)
         .build()
         .expect("client");
-    drs_api::Client::new_with_client(&server.uri(), http)
+    drs_api::Client::new_with_client(&server.uri(), http, drs_api::Hooks::default())
 }
 
 /// The path parameters, query, headers and body of a documented request.

@@ -21,6 +21,7 @@ pub fn client(prepared: &Prepared) -> Result<String> {
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged);
+    settings.with_inner_type(quote! { crate::Hooks });
     // Ordered maps keep `Debug` output, and so the snapshots, deterministic.
     settings.with_map_type("::std::collections::BTreeMap");
     settings.with_replacement(

@@ -11,27 +11,87 @@
 //!   the service omits stays `None`, and a response outside the documented bounds still decodes.
 //!
 //! Authentication is the caller's: give [`Client::new_with_client`] a `reqwest::Client` whose
-//! default headers carry `X-Auth-Token`, or use the `huaweicloud-drs` crate, which manages
-//! credentials, retries and errors on top of this one.
+//! default headers carry `X-Auth-Token`, or a [`Transport`] in [`Hooks`], or use the
+//! `huaweicloud-drs` crate, which manages credentials, retries and errors on top of this one.
+//!
+//! Prefer [`Client::new_with_client`] to [`Client::new`]: the latter builds its own
+//! `reqwest::Client` and panics if that fails (for instance when reqwest's TLS is built without
+//! a crypto provider and none is installed).
 
 #[rustfmt::skip]
 mod generated;
 
 use std::fmt;
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
 pub use generated::*;
 use progenitor_client::{ClientHooks, OperationInfo};
 
-/// progenitor adds an `api-version` header carrying `info.version`; DRS documents no such
-/// header, so it is removed before the request leaves.
-impl ClientHooks for Client {
+/// A future returned by a [`Transport`].
+pub type TransportFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What every request of the generated client goes through: the place where credentials,
+/// retries and logging plug in. Without one, requests go straight to the `reqwest::Client`.
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Runs before the request is sent. An `Err` ends the call with [`Error::Custom`] carrying
+    /// the message, without sending anything.
+    fn prepare<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        operation: &'static str,
+    ) -> TransportFuture<'a, Result<(), String>>;
+
+    /// Sends the request and returns the response the generated code decodes.
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation: &'static str,
+    ) -> TransportFuture<'a, reqwest::Result<reqwest::Response>>;
+}
+
+/// The hooks a [`Client`] carries: an optional [`Transport`].
+#[derive(Clone, Debug, Default)]
+pub struct Hooks {
+    transport: Option<Arc<dyn Transport>>,
+}
+
+impl Hooks {
+    /// Hooks that run every request through `transport`.
+    pub fn with_transport(transport: Arc<dyn Transport>) -> Self {
+        Self { transport: Some(transport) }
+    }
+}
+
+impl ClientHooks<Hooks> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        // progenitor adds an `api-version` header carrying `info.version`; DRS documents no
+        // such header.
         request.headers_mut().remove("api-version");
-        Ok(())
+        match &self.inner.transport {
+            Some(transport) => {
+                transport.prepare(request, info.operation_id).await.map_err(Error::Custom)
+            }
+            None => Ok(()),
+        }
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        match &self.inner.transport {
+            Some(transport) => transport.execute(&self.client, request, info.operation_id).await,
+            None => self.client.execute(request).await,
+        }
     }
 }
 

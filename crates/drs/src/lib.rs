@@ -105,7 +105,7 @@ impl Client {
             ))
             .build()
             .map_err(Error::Http)?;
-        let api = huaweicloud_drs_api::Client::new_with_client(&base_url, http);
+        let api = huaweicloud_drs_api::Client::new_with_client(&base_url, http, Default::default());
         Ok(Self {
             api,
             project_id,
