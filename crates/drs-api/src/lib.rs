@@ -62,7 +62,9 @@ pub struct Hooks {
 impl Hooks {
     /// Hooks that run every request through `transport`.
     pub fn with_transport(transport: Arc<dyn Transport>) -> Self {
-        Self { transport: Some(transport) }
+        Self {
+            transport: Some(transport),
+        }
     }
 }
 
@@ -76,9 +78,10 @@ impl ClientHooks<Hooks> for Client {
         // such header.
         request.headers_mut().remove("api-version");
         match &self.inner.transport {
-            Some(transport) => {
-                transport.prepare(request, info.operation_id).await.map_err(Error::Custom)
-            }
+            Some(transport) => transport
+                .prepare(request, info.operation_id)
+                .await
+                .map_err(Error::Custom),
             None => Ok(()),
         }
     }
@@ -89,7 +92,11 @@ impl ClientHooks<Hooks> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         match &self.inner.transport {
-            Some(transport) => transport.execute(&self.client, request, info.operation_id).await,
+            Some(transport) => {
+                transport
+                    .execute(&self.client, request, info.operation_id)
+                    .await
+            }
             None => self.client.execute(request).await,
         }
     }
