@@ -1,6 +1,7 @@
 //! Maintenance tasks of the workspace: `cargo xtask generate [--check]` regenerates the low-level
 //! client, the ergonomic crate's operation shortcuts and the test dispatch tables from `spec/drs-v3.yaml`.
 
+mod appendix;
 mod codegen;
 mod open_enum;
 mod prepare;
@@ -77,6 +78,7 @@ fn generate(check: bool) -> Result<bool> {
     let client = codegen::client(&prepared)?;
     let tables = testgen::tables(&document, &prepared)?;
     let shortcuts = codegen::shortcuts(&document)?;
+    let appendix = appendix::generate(&root, &document)?;
 
     let outputs = [
         Output {
@@ -86,6 +88,14 @@ fn generate(check: bool) -> Result<bool> {
         Output {
             path: root.join("crates/drs/src/operations.rs"),
             text: shortcuts,
+        },
+        Output {
+            path: root.join("crates/drs/src/error_code.rs"),
+            text: appendix.error_codes,
+        },
+        Output {
+            path: root.join("crates/drs/src/job_status.rs"),
+            text: appendix.job_statuses,
         },
         Output {
             path: root.join("tests/src/generated.rs"),
@@ -122,11 +132,14 @@ fn generate(check: bool) -> Result<bool> {
     }
 
     println!(
-        "{} operations, {} schemas, {} examples checked, {} request examples, {:.2} s",
+        "{} operations, {} schemas, {} examples checked, {} request examples, \
+         {} error codes, {} job statuses, {:.2} s",
         report.operations,
         report.schemas,
         report.examples,
         report.request_examples,
+        appendix.codes,
+        appendix.statuses,
         started.elapsed().as_secs_f64()
     );
     if check && stale > 0 {
