@@ -818,18 +818,23 @@ Constraints: uniqueItems: `true`.*/
         pub instid: ::std::option::Option<::std::string::String>,
         ///Database IP.
         pub ip: ::std::string::String,
+        ///To fill in when the Kafka authentication mode is security authentication.
         #[serde(
             rename = "kafkaSecurityConfig",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub kafka_security_config: ::std::option::Option<KafkaSecurityConfig>,
+        /**Network type. Values:
+- `vpn`
+- `vpc`
+- `eip`*/
         pub nettype: crate::types::NetType,
         ///Checksum of the SSL certificate content; needed for an SSL connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sslcertchecksum: ::std::option::Option<::std::string::String>,
         ///SSL certificate content; needed for an SSL connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sslcertkey: ::std::option::Option<::std::string::String>,
+        pub sslcertkey: ::std::option::Option<crate::Secret>,
         ///SSL certificate name; needed for an SSL connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sslcertname: ::std::option::Option<::std::string::String>,
@@ -1879,6 +1884,9 @@ Constraints: maxItems: `10000`.*/
         pub data_transformation_type: ::std::option::Option<
             crate::types::DataTransformationType,
         >,
+        ///Not documented in table 4-168: the response example of 4.1.21 returns it instead of `schema_name`, holding the database name (`test02`, the database part of `id`) (see ERRATA.md).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub db_name: ::std::option::Option<::std::string::String>,
         ///Name of the database object, the database table and the filter type, for example in the format db1-*-*-tb1-*-*---conditionFilter--.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -2267,13 +2275,13 @@ Documented values: `0`, `1`.*/
             Default::default()
         }
     }
-    ///Body returned when a request fails (appendix A.1). `error_code` is one of the codes of appendix A.3.
+    ///Body returned when a call fails (appendix A.1, chapter 3.3). Appendix A.1 prints two samples: `{"error_code": "DRS.M00201", "error_msg": "%s参数为空"}` and `{"error_code": "DRS.M00202", "error_msg": "%s取值不合法"}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ErrorResponse {
-        ///Error code returned when the request fails. See appendix A.3 for the codes.
+        ///Error code returned when the call fails. For the description of the codes, see appendix A.3 (table A-4).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_code: ::std::option::Option<::std::string::String>,
-        ///Description of the error returned when the request fails.
+        ///Error description returned when the call fails.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_msg: ::std::option::Option<::std::string::String>,
     }
@@ -2982,7 +2990,7 @@ setting `security.protocol`. Values:
     ///Request body of the job list query.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListJobsRequest {
-        /**Current page. Set 0 to get all items. When per_page is 0, cur_page can only be 0 or 1.
+        /**Current page. Set 0 to get all items. When per_page is 0, cur_page can only be 0 or 1. Default 1.
 
 Constraints: default: `1`.*/
         pub cur_page: i32,
@@ -2996,7 +3004,7 @@ Constraints: default: `1`.*/
 Constraints: default: `"mysql"`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub engine_type: ::std::option::Option<crate::types::EngineTypeFilter>,
-        ///Enterprise project. If no value is passed it is set to null; it cannot be set to an empty string. A value can be passed when the enterprise project switch is on. (Two of the request examples nevertheless send the empty string; see ERRATA.md.)
+        ///Enterprise project. When no value is given, set it to null; it cannot be set to an empty string. A value can be passed when the enterprise project switch is on. (Two of the request examples nevertheless send the empty string; see ERRATA.md.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enterprise_project_id: ::std::option::Option<::std::string::String>,
         ///List of database instance IDs. Default null, meaning no filtering by database instance ID.
@@ -3023,7 +3031,7 @@ Constraints: default: `10`, minimum: `0`, maximum: `100`.*/
         ///Job status. See `JobStatusFilter` for the values: those of `JobStatus`, and the empty string (no filter), which every request example sends.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<crate::types::JobStatusFilter>,
-        ///Tags. The reference gives the type Map<String,String> and refers to table 4-7 for details.
+        ///Tags, as a map of strings (type Map<String,String>). The table refers to table 4-7 for details, which describes tags as key/value objects (see ERRATA.md).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<
             ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -3141,7 +3149,7 @@ Constraints: default: `10`, minimum: `0`, maximum: `100`.*/
         ///Password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<crate::Secret>,
-        ///Privileges.
+        ///Privileges. Table 4-256 (4.2.1) types the field as an array of strings, table 4-261 (4.2.2) as a string; see ERRATA.md.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub privileges: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ///Roles the user has.
@@ -4272,6 +4280,9 @@ Documented values: `0`, `1`, `null`.*/
         ///The database name, when type is table or view.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent_id: ::std::option::Option<::std::string::String>,
+        ///Not documented in table 4-165: the response example of 4.1.21 returns it, with the value `"true"` (a string), on every object. The object selection of 4.1.5 (table 4-40) has a member of the same name, "whether selected" (`true`, `false` or `partial`); the reference does not say what it means here (see ERRATA.md).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub select: ::std::option::Option<::std::string::String>,
         ///Type. See `DbObjectType` for the values (`database`, `table`, `schema`, `view`).
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<crate::types::DbObjectType>,
@@ -7899,7 +7910,7 @@ Constraints: default: `false`.*/
                 ::std::string::String,
             >,
             sslcertkey: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Secret>,
                 ::std::string::String,
             >,
             sslcertname: ::std::result::Result<
@@ -8069,7 +8080,7 @@ Constraints: default: `false`.*/
             }
             pub fn sslcertkey<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::Secret>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sslcertkey = value
@@ -12552,6 +12563,10 @@ Constraints: default: `false`.*/
                 ::std::option::Option<crate::types::DataTransformationType>,
                 ::std::string::String,
             >,
+            db_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -12569,6 +12584,7 @@ Constraints: default: `false`.*/
             fn default() -> Self {
                 Self {
                     data_transformation_type: Ok(Default::default()),
+                    db_name: Ok(Default::default()),
                     id: Ok(Default::default()),
                     schema_name: Ok(Default::default()),
                     table_name: Ok(Default::default()),
@@ -12589,6 +12605,18 @@ Constraints: default: `false`.*/
                         format!(
                             "error converting supplied value for data_transformation_type: {e}"
                         )
+                    });
+                self
+            }
+            pub fn db_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.db_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for db_name: {e}")
                     });
                 self
             }
@@ -12635,6 +12663,7 @@ Constraints: default: `false`.*/
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     data_transformation_type: value.data_transformation_type?,
+                    db_name: value.db_name?,
                     id: value.id?,
                     schema_name: value.schema_name?,
                     table_name: value.table_name?,
@@ -12646,6 +12675,7 @@ Constraints: default: `false`.*/
             fn from(value: super::DataTransformationObjectInfo) -> Self {
                 Self {
                     data_transformation_type: Ok(value.data_transformation_type),
+                    db_name: Ok(value.db_name),
                     id: Ok(value.id),
                     schema_name: Ok(value.schema_name),
                     table_name: Ok(value.table_name),
@@ -23761,6 +23791,10 @@ Constraints: default: `false`.*/
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            select: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             type_: ::std::result::Result<
                 ::std::option::Option<crate::types::DbObjectType>,
                 ::std::string::String,
@@ -23773,6 +23807,7 @@ Constraints: default: `false`.*/
                     id: Ok(Default::default()),
                     name: Ok(Default::default()),
                     parent_id: Ok(Default::default()),
+                    select: Ok(Default::default()),
                     type_: Ok(Default::default()),
                 }
             }
@@ -23824,6 +23859,18 @@ Constraints: default: `false`.*/
                     });
                 self
             }
+            pub fn select<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.select = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for select: {e}")
+                    });
+                self
+            }
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -23849,6 +23896,7 @@ Constraints: default: `false`.*/
                     id: value.id?,
                     name: value.name?,
                     parent_id: value.parent_id?,
+                    select: value.select?,
                     type_: value.type_?,
                 })
             }
@@ -23860,6 +23908,7 @@ Constraints: default: `false`.*/
                     id: Ok(value.id),
                     name: Ok(value.name),
                     parent_id: Ok(value.parent_id),
+                    select: Ok(value.select),
                     type_: Ok(value.type_),
                 }
             }
@@ -26083,8 +26132,9 @@ Constraints: default: `false`.*/
             }
         }
     }
-    /**Language of the request and its response messages.
-- `en-us`: English - `zh-cn`: Chinese*/
+    /**Request language type. Default: en-us. Values:
+- `en-us`: English
+- `zh-cn`: Chinese*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
     /// `Unknown` and encodes back unchanged.
@@ -31603,7 +31653,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-creation`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_create_jobs()
@@ -31628,7 +31678,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-connection`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_test_connections()
@@ -31653,7 +31703,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/cluster/batch-connection`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_test_cluster_connections()
@@ -31686,7 +31736,7 @@ Sends a `PUT` request to `/v3/{project_id}/jobs/batch-modification`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_update_jobs()
@@ -31713,7 +31763,7 @@ Sends a `PUT` request to `/v3/{project_id}/jobs/batch-select-objects`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_select_db_objects()
@@ -31740,7 +31790,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-precheck`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_precheck_jobs()
@@ -31764,7 +31814,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-precheck-result`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_show_precheck_results()
@@ -31798,7 +31848,7 @@ Sends a `PUT` request to `/v3/{project_id}/jobs/batch-limit-speed`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_set_speed_limits()
@@ -31824,7 +31874,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-get-params`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_show_db_parameters()
@@ -31852,7 +31902,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/{job_id}/params`
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
 - `job_id`: Job ID.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.update_db_parameters()
@@ -31877,7 +31927,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-starting`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_start_jobs()
@@ -31900,7 +31950,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-retry-task`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_retry_jobs()
@@ -31924,7 +31974,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-pause-task`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_pause_jobs()
@@ -31951,8 +32001,8 @@ Sends a `DELETE` request to `/v3/{project_id}/jobs/batch-jobs`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
-- `body`
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
+- `body`: The reference documents this JSON body on a DELETE request (table 4-94), and every one of its request examples sends it: the jobs to stop or delete and the kind of removal travel only in the body. Clients and proxies must pass the body through with the DELETE. See ERRATA.md.
 ```ignore
 let response = client.batch_stop_or_delete_jobs()
     .project_id(project_id)
@@ -31978,7 +32028,7 @@ Sends a `PUT` request to `/v3/{project_id}/jobs/batch-modify-pwd`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_update_db_passwords()
@@ -32010,7 +32060,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-replace-definer`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_set_definers()
@@ -32027,13 +32077,14 @@ let response = client.batch_set_definers()
 
 Creates a comparison task.
 
-Constraints: in the current version a comparison task can be created only while the job is in the INCRE_TRANSFER_STARTED status. Parent jobs do not support this call.
+Constraints: in the current version a comparison task can be created only while the job is in the
+INCRE_TRANSFER_STARTED status. Parent jobs do not support this call.
 
 Sends a `POST` request to `/v3/{project_id}/jobs/create-compare-task`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.create_compare_task()
@@ -32050,13 +32101,14 @@ let response = client.create_compare_task()
 
 Queries comparison results.
 
-Constraints: this API can be called only after a call to the 4.1.17 "create a comparison task" API (create_compare_task) has succeeded.
+Constraints: this API can be called only after a call to the 4.1.17 "create a comparison task" API
+(create_compare_task) has succeeded.
 
 Sends a `POST` request to `/v3/{project_id}/jobs/query-compare-result`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.show_compare_results()
@@ -32071,13 +32123,13 @@ let response = client.show_compare_results()
     }
     /**Query job progress in batch
 
-Queries, by job ID and in batch, the full-phase progress and the incremental delay of jobs.
+Queries in batch, by job ID, the full migration progress and the incremental delay of jobs.
 
 Sends a `POST` request to `/v3/{project_id}/jobs/batch-progress`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_show_progress()
@@ -32098,7 +32150,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.list_jobs()
@@ -32119,7 +32171,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-detail`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_show_job_details()
@@ -32140,7 +32192,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-status`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_show_job_statuses()
@@ -32170,13 +32222,13 @@ Arguments:
 - `mongodb`: MongoDB to DDS migration
 - `cloudDataGuard-mysql`: MySQL to MySQL disaster recovery
 - `postgresql`: PostgreSQL to PostgreSQL synchronization
-- `is_multi_write`: Whether it is dual-active (dual-primary) disaster recovery.
+- `is_multi_write`: Whether it is dual-primary disaster recovery.
 - `is_use_sellout_info`: Whether to query whether the resources are sold out.
 - `job_direction`: Migration direction.
 - `up`: to the cloud
 - `down`: out of the cloud
 - `non-dbs`: self-built
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 ```ignore
 let response = client.list_node_types()
     .project_id(project_id)
@@ -32203,7 +32255,7 @@ Arguments:
 - `job_id`: Job ID.
 - `limit`: Number of entries displayed per page.
 - `offset`: Offset: the query starts from this offset. offset is greater than or equal to 0.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 ```ignore
 let response = client.list_data_compare_tasks()
     .project_id(project_id)
@@ -32226,7 +32278,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/{job_id}/table/compare`
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
 - `job_id`: Job ID.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.create_data_compare_task()
@@ -32250,7 +32302,7 @@ Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
 - `job_id`: Job ID.
 - `compare_job_id`: ID of the comparison task.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 ```ignore
 let response = client.cancel_data_compare_task()
     .project_id(project_id)
@@ -32273,7 +32325,7 @@ Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
 - `job_id`: Job ID.
 - `compare_job_id`: ID of the comparison task.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 ```ignore
 let response = client.start_data_compare_task()
     .project_id(project_id)
@@ -32299,7 +32351,7 @@ Arguments:
 - `limit`: Number of items displayed per page.
 - `offset`: Offset: the query starts from this offset. offset must be greater than or equal to 0.
 - `status`: Comparison status. See `DataCompareStatus` for the meaning of each value.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 ```ignore
 let response = client.show_row_count_compare_overview()
     .project_id(project_id)
@@ -32336,7 +32388,7 @@ Arguments:
 - `type_`: Type.
 - `compare`: query the items that were compared normally
 - `unCompare`: query the items that cannot be compared
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 ```ignore
 let response = client.show_row_count_compare_details()
     .project_id(project_id)
@@ -32370,7 +32422,7 @@ Arguments:
 - `compare_job_id`: Comparison task ID.
 - `limit`: Number of items displayed per page.
 - `offset`: Offset: the query starts from this offset. offset must be greater than or equal to 0.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 ```ignore
 let response = client.show_content_compare_overview()
     .project_id(project_id)
@@ -32404,7 +32456,7 @@ Arguments:
 - `type_`: Type.
 - `compare`: compared
 - `unCompare`: cannot be compared
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 ```ignore
 let response = client.show_content_compare_details()
     .project_id(project_id)
@@ -32438,7 +32490,7 @@ Arguments:
 - `limit`: Number of items displayed per page; the maximum is 1000.
 - `offset`: Offset: the query starts from this offset. offset must be greater than or equal to 0.
 - `table_name`: Table name.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 ```ignore
 let response = client.show_content_compare_differences()
     .project_id(project_id)
@@ -32466,7 +32518,7 @@ Sends a `GET` request to `/v3/{project_id}/jobs/{job_id}/object/compare`
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
 - `job_id`: Job ID.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 ```ignore
 let response = client.show_object_compare_overview()
     .project_id(project_id)
@@ -32489,7 +32541,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/{job_id}/object/compare`
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
 - `job_id`: Job ID.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.create_object_compare_task()
@@ -32516,7 +32568,7 @@ Arguments:
 - `compare_job_id`: ID of the comparison task. When it is not given, the information of the latest comparison task is returned by default.
 - `limit`: Number of entries displayed per page; the maximum is 1000.
 - `offset`: Offset: the query starts from this offset. offset is greater than or equal to 0.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 ```ignore
 let response = client.show_object_compare_details()
     .project_id(project_id)
@@ -32544,7 +32596,7 @@ Arguments:
 - `compare_job_id`: ID of the comparison task. Required for content comparison, sampling comparison and row comparison.
 - `compare_type`: Type of the comparison task.
 - `region`: Region ID, for example cn-north-4.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 ```ignore
 let response = client.download_compare_result_file()
     .project_id(project_id)
@@ -32571,7 +32623,7 @@ Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
 - `job_id`: Job ID.
 - `region`: Region ID, for example cn-north-4.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.export_compare_result_file()
@@ -32598,7 +32650,7 @@ Sends a `PUT` request to `/v3/{project_id}/jobs/batch-update-user`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_update_migration_users()
@@ -32629,7 +32681,7 @@ Sends a `GET` request to `/v3/{project_id}/jobs/{job_id}/get-src-user`
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
 - `job_id`: Job ID.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 ```ignore
 let response = client.list_source_db_users()
     .project_id(project_id)
@@ -32658,7 +32710,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-transformation`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_set_data_transformations()
@@ -32687,7 +32739,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-sync-policy`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_set_sync_policies()
@@ -32704,13 +32756,16 @@ let response = client.batch_set_sync_policies()
 
 Performs a primary/standby switchover of disaster recovery jobs in batch.
 
-Constraints: a switchover can be performed only on jobs whose status is "disaster recovery in progress" or "disaster recovery abnormal", and only while the connection to the disaster recovery database is normal.
+Constraints:
+- A switchover can be performed only on jobs whose status is "disaster recovery in progress"
+  or "disaster recovery abnormal", and only while the connection to the disaster recovery
+  database is normal.
 
 Sends a `POST` request to `/v3/{project_id}/jobs/batch-switchover`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_switchover()
@@ -32731,7 +32786,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-rpo-and-rto`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_show_rpo_and_rto()
@@ -32752,7 +32807,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/disaster-recovery-monitoring-da
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.show_disaster_recovery_monitoring_data()
@@ -32775,7 +32830,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/batch-struct-process`
 
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_show_dr_initialization_progress()
@@ -32799,7 +32854,7 @@ Sends a `POST` request to `/v3/{project_id}/jobs/{type}/batch-struct-detail`
 Arguments:
 - `project_id`: Project ID of the tenant in a region. See appendix A.5 of the reference for how to obtain it.
 - `type_`: Type of migration object supported by the database.
-- `x_language`: Language of the response messages.
+- `x_language`: Request language type (`en-us` or `zh-cn`; default `en-us`).
 - `body`
 ```ignore
 let response = client.batch_show_dr_initialization_object_details()

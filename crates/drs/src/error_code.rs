@@ -702,7 +702,7 @@ pub static ERROR_CODES: [ErrorCodeInfo; 110usize] = [
         code: "DRS.KE0036",
         status: 200u16,
         message: "SSL must be enabled when the database password plugin caching_sha2_password is verified.Handling suggestion: Enable SSL or create a user.",
-        meaning: "SSL must be enabled when the database password plugin cache_sha2_password is verified.",
+        meaning: "SSL must be enabled when the database password plugin caching_sha2_password is verified.",
         meaning_zh: "验证数据库密码插件cache_sha2_password时，必须启用SSL。",
         advice: "Enable SSL or create a user.",
         advice_zh: "启用SSL或创建用户。",
