@@ -32020,7 +32020,7 @@ Call this API when the password of the source or destination database needs to b
 after the job has been started.
 
 Constraints:
-- It can be called only when the job status is STARTJOBING, STARTJOB_FAILED,
+- It can be called only when the job status is STARTJOBING, START_JOB_FAILED,
   FULL_TRANSFER_STARTED, FULL_TRANSFER_FAILED, FULL_TRANSFER_COMPLETE,
   INCRE_TRANSFER_STARTED, INCRE_TRANSFER_FAILED or PAUSING.
 
