@@ -3,6 +3,7 @@
 
 mod appendix;
 mod codegen;
+mod ergonomic;
 mod open_enum;
 mod prepare;
 mod spec;
@@ -77,7 +78,8 @@ fn generate(check: bool) -> Result<bool> {
     let prepared = prepare::for_generator(&document)?;
     let client = codegen::client(&prepared)?;
     let tables = testgen::tables(&document, &prepared)?;
-    let shortcuts = codegen::shortcuts(&document)?;
+    let operations = ergonomic::operations(&document, &client)?;
+    let constraints = ergonomic::constraints(&document)?;
     let appendix = appendix::generate(&root, &document)?;
 
     let outputs = [
@@ -87,7 +89,11 @@ fn generate(check: bool) -> Result<bool> {
         },
         Output {
             path: root.join("crates/drs/src/operations.rs"),
-            text: shortcuts,
+            text: operations,
+        },
+        Output {
+            path: root.join("crates/drs/src/constraints.rs"),
+            text: constraints,
         },
         Output {
             path: root.join("crates/drs/src/error_code.rs"),

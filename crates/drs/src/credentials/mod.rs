@@ -1,0 +1,110 @@
+//! Credentials: what authenticates each request. One trait, [`Credentials`], with the three kinds
+//! Huawei Cloud offers built in: a static IAM token ([`Token`]), an IAM user's password exchanged
+//! for tokens as needed ([`IamPassword`]), and an access key pair that signs every request
+//! ([`AkSk`]). [`from_env`] reads the variables the official SDKs read.
+
+mod aksk;
+mod env;
+mod iam;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use reqwest::header::{HeaderName, HeaderValue};
+
+pub use aksk::AkSk;
+pub use env::{Environment, from_env};
+pub use iam::IamPassword;
+pub(crate) use iam::lookup_project_id;
+
+use crate::error::AuthenticationError;
+
+/// A boxed future, as [`Credentials`] returns them (the trait stays object safe).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What a request is sent for, as far as credentials need to know.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestContext<'a> {
+    /// The project the request acts in; `None` for requests outside any project (looking the
+    /// project id up in IAM).
+    pub project_id: Option<&'a str>,
+    /// The HTTP client of the DRS client, for credentials that must call IAM themselves.
+    pub http: &'a reqwest::Client,
+}
+
+/// Authenticates requests. Implement it to bring credentials of your own.
+pub trait Credentials: Send + Sync + fmt::Debug {
+    /// Adds authentication (headers, a signature) to a request about to be sent. It is called
+    /// again for every retry, so that signatures and tokens are fresh.
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        context: RequestContext<'a>,
+    ) -> BoxFuture<'a, Result<(), AuthenticationError>>;
+
+    /// The service answered 401: forget any cached token. Returns whether authorizing again may
+    /// give a different answer, in which case the request is sent once more.
+    fn renew(&self) -> bool {
+        false
+    }
+}
+
+/// A fixed IAM token, sent as `X-Auth-Token` (reference chapter 3.2). It is valid for 24 hours;
+/// [`IamPassword`] obtains and renews tokens by itself.
+#[derive(Clone)]
+pub struct Token {
+    value: HeaderValue,
+}
+
+impl Token {
+    /// Fails when the token holds characters an HTTP header cannot carry.
+    pub fn new(token: &str) -> Result<Self, AuthenticationError> {
+        let mut value = HeaderValue::from_str(token.trim()).map_err(|_| AuthenticationError {
+            operation: None,
+            status: None,
+            code: None,
+            message: "the token holds characters an HTTP header cannot carry".into(),
+            request_id: None,
+        })?;
+        value.set_sensitive(true);
+        Ok(Self { value })
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(\"***\")")
+    }
+}
+
+pub(crate) const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
+
+impl Credentials for Token {
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        _context: RequestContext<'a>,
+    ) -> BoxFuture<'a, Result<(), AuthenticationError>> {
+        request
+            .headers_mut()
+            .insert(X_AUTH_TOKEN, self.value.clone());
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+/// A header value that must not show in logs or `Debug` output.
+pub(crate) fn sensitive_header(
+    value: &str,
+    what: &str,
+) -> Result<HeaderValue, AuthenticationError> {
+    let mut header = HeaderValue::from_str(value).map_err(|_| AuthenticationError {
+        operation: None,
+        status: None,
+        code: None,
+        message: format!("the {what} holds characters an HTTP header cannot carry"),
+        request_id: None,
+    })?;
+    header.set_sensitive(true);
+    Ok(header)
+}

@@ -1,0 +1,279 @@
+//! What every request of the client goes through between the generated code and the network:
+//! validation of documented constraints, credentials, retries and a `tracing` span.
+//!
+//! The generated code reports failures as `progenitor_client::Error`, which loses the status of
+//! a body that does not decode and cannot carry a structured error from a hook. So each call
+//! runs inside a [`CallRecord`] scope: the transport writes down what it saw (status, request
+//! id, a failure of its own), and [`crate::Client`] reads it back to build the crate's
+//! [`Error`].
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use huaweicloud_drs_api::{Transport, TransportFuture};
+use reqwest::StatusCode;
+use tracing::Instrument;
+
+use crate::credentials::{Credentials, RequestContext};
+use crate::error::{AuthenticationError, Error, InvalidInput};
+use crate::retry::RetryPolicy;
+use crate::validate;
+
+tokio::task_local! {
+    static CALL: Arc<CallRecord>;
+}
+
+/// What the transport saw of one call.
+#[derive(Debug, Default)]
+pub(crate) struct CallRecord {
+    state: Mutex<CallState>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct CallState {
+    pub status: Option<u16>,
+    pub request_id: Option<String>,
+    /// A failure the transport diagnosed itself; it wins over what the generated code reports.
+    pub failure: Option<Error>,
+    pub attempts: u32,
+}
+
+impl CallRecord {
+    fn update(&self, change: impl FnOnce(&mut CallState)) {
+        // A poisoned lock only means another thread panicked while holding it; the record is
+        // still the best information there is.
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        change(&mut state);
+    }
+
+    fn take(&self) -> CallState {
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        std::mem::take(&mut *state)
+    }
+}
+
+/// Runs `call` with a fresh record, and returns its output with what the transport recorded.
+pub(crate) async fn recorded<F: Future>(call: F) -> (F::Output, CallState) {
+    let record = Arc::new(CallRecord::default());
+    let output = CALL.scope(record.clone(), call).await;
+    (output, record.take())
+}
+
+fn record(change: impl FnOnce(&mut CallState)) {
+    let _ = CALL.try_with(|record| record.update(change));
+}
+
+/// The `X-Request-Id` header of a response.
+pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string)
+}
+
+/// The transport of a [`crate::Client`].
+#[derive(Debug)]
+pub(crate) struct DrsTransport {
+    pub credentials: Arc<dyn Credentials>,
+    pub project_id: String,
+    pub retry: RetryPolicy,
+    pub validate: bool,
+}
+
+impl Transport for DrsTransport {
+    fn prepare<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        operation: &'static str,
+    ) -> TransportFuture<'a, Result<(), String>> {
+        let outcome = if self.validate {
+            check_request(request, operation)
+        } else {
+            Ok(())
+        };
+        Box::pin(std::future::ready(outcome.map_err(|invalid| {
+            let message = invalid.to_string();
+            record(|state| state.failure = Some(Error::InvalidInput(invalid)));
+            message
+        })))
+    }
+
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation: &'static str,
+    ) -> TransportFuture<'a, reqwest::Result<reqwest::Response>> {
+        let span = tracing::debug_span!(
+            "drs.request",
+            operation,
+            method = %request.method(),
+            path = request.url().path(),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        Box::pin(self.send(client, request, operation).instrument(span))
+    }
+}
+
+impl DrsTransport {
+    async fn send(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        operation: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        let started = Instant::now();
+        let read_only = is_read_only(operation, request.method());
+        let context = RequestContext {
+            project_id: Some(&self.project_id),
+            http: client,
+        };
+        let mut attempt = 0u32;
+        let mut renewed = false;
+        let mut original = Some(request);
+        let outcome = loop {
+            attempt += 1;
+            // A body that cannot be cloned (a stream) is sent once, with no retry.
+            let (mut this_try, last_chance) =
+                match original.as_ref().and_then(reqwest::Request::try_clone) {
+                    Some(copy) => (copy, false),
+                    None => match original.take() {
+                        Some(request) => (request, true),
+                        // Only reached if a loop went on after its last chance, which the
+                        // `last_chance` checks below rule out.
+                        None => break Ok(refusal()),
+                    },
+                };
+            if let Err(mut failure) = self.credentials.authorize(&mut this_try, context).await {
+                failure.operation = Some(operation);
+                tracing::debug!(error = %failure, "credentials failed");
+                record(|state| state.failure = Some(Error::Authentication(failure)));
+                break Ok(refusal());
+            }
+
+            let sent = Instant::now();
+            let outcome = client.execute(this_try).await;
+            let waited = started.elapsed();
+            let delay = match &outcome {
+                Ok(response) if response.status() == StatusCode::UNAUTHORIZED && !renewed => {
+                    renewed = true;
+                    if self.credentials.renew() {
+                        tracing::debug!("401: renewing the credentials and sending again");
+                        if !last_chance {
+                            continue;
+                        }
+                    }
+                    None
+                }
+                Ok(response) => self.retry.delay_after_status(
+                    response.status(),
+                    response.headers(),
+                    read_only,
+                    attempt,
+                    waited,
+                ),
+                Err(error) => self
+                    .retry
+                    .delay_after_error(error, read_only, attempt, waited),
+            };
+            match delay {
+                Some(delay) if !last_chance => {
+                    tracing::debug!(
+                        attempt,
+                        outcome = %describe(&outcome),
+                        took_ms = sent.elapsed().as_millis() as u64,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+                _ => break outcome,
+            }
+        };
+
+        let span = tracing::Span::current();
+        span.record("attempts", attempt);
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        match &outcome {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let id = request_id(response.headers());
+                span.record("status", status);
+                if let Some(id) = &id {
+                    span.record("request_id", id.as_str());
+                }
+                tracing::debug!(status, "answered");
+                record(|state| {
+                    state.status = Some(status);
+                    state.request_id = id;
+                    state.attempts = attempt;
+                });
+            }
+            Err(error) => {
+                tracing::debug!(error = %error, "no answer");
+                record(|state| state.attempts = attempt);
+            }
+        }
+        outcome
+    }
+}
+
+/// Whether repeating `operation` cannot change anything on the service. The spec's operation
+/// ids follow a convention: reads are named `list_…`, `show_…` or `batch_show_…` (some of them
+/// are POSTs because they take a list of jobs in the body).
+pub(crate) fn is_read_only(operation: &str, method: &reqwest::Method) -> bool {
+    method == reqwest::Method::GET
+        || ["list_", "show_", "batch_show_"]
+            .iter()
+            .any(|prefix| operation.starts_with(prefix))
+}
+
+fn describe(outcome: &reqwest::Result<reqwest::Response>) -> String {
+    match outcome {
+        Ok(response) => format!("HTTP {}", response.status().as_u16()),
+        Err(error) => error.to_string(),
+    }
+}
+
+/// The answer the generated code gets when the transport gives up before sending (the
+/// credentials failed): an empty 401. The real failure is in the call record, which the client
+/// reads first; a caller of the low-level client sees a 401 with no body.
+fn refusal() -> reqwest::Response {
+    let mut response = http::Response::new(Vec::<u8>::new());
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    reqwest::Response::from(response)
+}
+
+/// Checks a JSON request body and the query against the documented constraints.
+fn check_request(request: &reqwest::Request, operation: &'static str) -> Result<(), InvalidInput> {
+    let Some(rules) = validate::rules(operation) else {
+        return Ok(());
+    };
+    let query: Vec<(String, String)> = request
+        .url()
+        .query_pairs()
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    let body = match request.body().and_then(reqwest::Body::as_bytes) {
+        // A body that is not JSON is not the generated code's: there is nothing to check.
+        Some(bytes) if !bytes.is_empty() => serde_json::from_slice(bytes).ok(),
+        _ => None,
+    };
+    validate::check(operation, rules, &query, body.as_ref())
+}
+
+impl From<AuthenticationError> for Error {
+    fn from(error: AuthenticationError) -> Self {
+        Self::Authentication(error)
+    }
+}

@@ -1,0 +1,424 @@
+//! Checks a request against the constraints the reference documents (required members,
+//! enumerations, lengths, ranges, patterns, item counts) before it is sent, so that a mistake is
+//! reported with the field's path instead of as the service's `DRS.M00202`.
+//!
+//! The rules are the request schemas of the spec, reduced to their constraint keywords by
+//! `cargo xtask generate` (see `constraints.rs`) and parsed once on first use.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
+
+use crate::constraints::RULES;
+use crate::error::InvalidInput;
+
+struct Rules {
+    operations: HashMap<String, Value>,
+    schemas: Map<String, Value>,
+}
+
+fn all_rules() -> &'static Rules {
+    static PARSED: OnceLock<Rules> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        // The text is generated from the spec and checked by the crate's tests, so a parse
+        // failure is a build defect; it degrades to "no rules" rather than a panic.
+        let mut document: Value = serde_json::from_str(RULES).unwrap_or_default();
+        let operations = match document.get_mut("operations").map(Value::take) {
+            Some(Value::Object(map)) => map.into_iter().collect(),
+            _ => HashMap::new(),
+        };
+        let schemas = match document.get_mut("schemas").map(Value::take) {
+            Some(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        Rules {
+            operations,
+            schemas,
+        }
+    })
+}
+
+/// The rules of one operation: `{"query": {name: schema}, "body": schema}`.
+pub(crate) fn rules(operation: &str) -> Option<&'static Value> {
+    all_rules().operations.get(operation)
+}
+
+/// Checks the query parameters and the JSON body of a request to `operation`.
+pub(crate) fn check(
+    operation: &'static str,
+    rules: &Value,
+    query: &[(String, String)],
+    body: Option<&Value>,
+) -> Result<(), InvalidInput> {
+    let checker = Checker {
+        operation,
+        schemas: &all_rules().schemas,
+    };
+    if let Some(Value::Object(parameters)) = rules.get("query") {
+        for (name, schema) in parameters {
+            if let Some((_, raw)) = query.iter().find(|(key, _)| key == name) {
+                // Query values travel as text: numbers are checked as the numbers they spell.
+                let value = match schema.get("type").and_then(Value::as_str) {
+                    Some("integer" | "number") => match raw.parse::<f64>() {
+                        Ok(number) => serde_json::Number::from_f64(number)
+                            .map_or_else(|| Value::String(raw.clone()), Value::Number),
+                        Err(_) => Value::String(raw.clone()),
+                    },
+                    Some("boolean") => match raw.as_str() {
+                        "true" => Value::Bool(true),
+                        "false" => Value::Bool(false),
+                        _ => Value::String(raw.clone()),
+                    },
+                    _ => Value::String(raw.clone()),
+                };
+                checker.value(schema, &value, name)?;
+            }
+        }
+    }
+    if let (Some(schema), Some(body)) = (rules.get("body"), body) {
+        checker.value(schema, body, "")?;
+    }
+    Ok(())
+}
+
+struct Checker<'a> {
+    operation: &'static str,
+    schemas: &'a Map<String, Value>,
+}
+
+impl Checker<'_> {
+    fn fail(&self, path: &str, expected: String, found: String) -> Result<(), InvalidInput> {
+        Err(InvalidInput {
+            operation: self.operation,
+            field: if path.is_empty() {
+                "(body)".to_string()
+            } else {
+                path.to_string()
+            },
+            expected,
+            found,
+        })
+    }
+
+    fn resolve<'s>(&'s self, schema: &'s Value) -> &'s Value {
+        let mut schema = schema;
+        // References chain at most a few levels; the bound guards against a cycle.
+        for _ in 0..8 {
+            match schema.get("$ref").and_then(Value::as_str) {
+                Some(target) => {
+                    let name = target.rsplit('/').next().unwrap_or(target);
+                    match self.schemas.get(name) {
+                        Some(found) => schema = found,
+                        None => return schema,
+                    }
+                }
+                None => return schema,
+            }
+        }
+        schema
+    }
+
+    fn value(&self, schema: &Value, value: &Value, path: &str) -> Result<(), InvalidInput> {
+        let schema = self.resolve(schema);
+        if let Some(Value::Array(parts)) = schema.get("allOf") {
+            for part in parts {
+                self.value(part, value, path)?;
+            }
+        }
+        if value.is_null() {
+            // `null` is how an absent optional value sometimes travels; typing is the
+            // generated code's business.
+            return Ok(());
+        }
+        let secret = schema.get("format").and_then(Value::as_str) == Some("password");
+        let shown = |value: &Value| {
+            if secret {
+                "a secret".to_string()
+            } else {
+                show(value)
+            }
+        };
+
+        if let Some(Value::Array(allowed)) = schema.get("enum")
+            && !allowed.contains(value)
+        {
+            let listed: Vec<String> = allowed.iter().map(show).collect();
+            return self.fail(path, format!("one of {}", listed.join(", ")), shown(value));
+        }
+        match value {
+            Value::String(text) => self.string(schema, text, path, secret),
+            Value::Number(number) => self.number(schema, number, path),
+            Value::Array(items) => self.array(schema, items, path),
+            Value::Object(members) => self.object(schema, members, path),
+            Value::Bool(_) | Value::Null => Ok(()),
+        }
+    }
+
+    fn string(
+        &self,
+        schema: &Value,
+        text: &str,
+        path: &str,
+        secret: bool,
+    ) -> Result<(), InvalidInput> {
+        let length = text.chars().count() as u64;
+        let found = || {
+            if secret {
+                format!("a secret of {length} characters")
+            } else {
+                format!("{text:?} ({length} characters)")
+            }
+        };
+        if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
+            && length < min
+        {
+            return self.fail(path, format!("at least {min} characters long"), found());
+        }
+        if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
+            && length > max
+        {
+            return self.fail(path, format!("at most {max} characters long"), found());
+        }
+        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+            // A pattern the engine cannot compile is not the caller's fault: it is skipped.
+            if let Ok(regex) = regex_lite::Regex::new(pattern)
+                && !regex.is_match(text)
+            {
+                return self.fail(path, format!("text matching `{pattern}`"), found());
+            }
+        }
+        Ok(())
+    }
+
+    fn number(
+        &self,
+        schema: &Value,
+        number: &serde_json::Number,
+        path: &str,
+    ) -> Result<(), InvalidInput> {
+        let Some(value) = number.as_f64() else {
+            return Ok(());
+        };
+        if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
+            && value < min
+        {
+            return self.fail(path, format!("at least {}", trim(min)), number.to_string());
+        }
+        if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
+            && value > max
+        {
+            return self.fail(path, format!("at most {}", trim(max)), number.to_string());
+        }
+        Ok(())
+    }
+
+    fn array(&self, schema: &Value, items: &[Value], path: &str) -> Result<(), InvalidInput> {
+        let count = items.len() as u64;
+        if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+            && count < min
+        {
+            return self.fail(
+                path,
+                format!("a list of at least {min} items"),
+                count_of(count),
+            );
+        }
+        if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
+            && count > max
+        {
+            return self.fail(
+                path,
+                format!("a list of at most {max} items"),
+                count_of(count),
+            );
+        }
+        if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
+            for (index, item) in items.iter().enumerate() {
+                if items[..index].contains(item) {
+                    return self.fail(
+                        &format!("{path}[{index}]"),
+                        "different from the items before it".to_string(),
+                        show(item),
+                    );
+                }
+            }
+        }
+        if let Some(item_schema) = schema.get("items") {
+            for (index, item) in items.iter().enumerate() {
+                self.value(item_schema, item, &format!("{path}[{index}]"))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn object(
+        &self,
+        schema: &Value,
+        members: &Map<String, Value>,
+        path: &str,
+    ) -> Result<(), InvalidInput> {
+        let member_path = |name: &str| {
+            if path.is_empty() {
+                name.to_string()
+            } else {
+                format!("{path}.{name}")
+            }
+        };
+        if let Some(Value::Array(required)) = schema.get("required") {
+            for name in required.iter().filter_map(Value::as_str) {
+                if !members.contains_key(name) {
+                    return self.fail(&member_path(name), "present".to_string(), "missing".into());
+                }
+            }
+        }
+        if let Some(Value::Object(properties)) = schema.get("properties") {
+            for (name, value) in members {
+                if let Some(property) = properties.get(name) {
+                    self.value(property, value, &member_path(name))?;
+                }
+            }
+        }
+        if let Some(additional @ Value::Object(_)) = schema.get("additionalProperties") {
+            for (name, value) in members {
+                self.value(additional, value, &member_path(name))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn show(value: &Value) -> String {
+    match value {
+        Value::String(text) => format!("{text:?}"),
+        other => other.to_string(),
+    }
+}
+
+fn count_of(count: u64) -> String {
+    format!("{count} item{}", if count == 1 { "" } else { "s" })
+}
+
+fn trim(number: f64) -> String {
+    if number.fract() == 0.0 {
+        format!("{number:.0}")
+    } else {
+        number.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn schemas() -> Map<String, Value> {
+        let schemas = json!({
+            "Job": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": { "type": "string", "minLength": 4, "maxLength": 8 },
+                    "port": { "type": "integer", "minimum": 1, "maximum": 65535 },
+                    "password": { "type": "string", "format": "password", "maxLength": 3 },
+                    "mode": { "type": "string", "enum": ["a", "b"] },
+                    "tags": { "type": "array", "maxItems": 1, "items": { "type": "string" } }
+                }
+            }
+        });
+        match schemas {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        }
+    }
+
+    fn check_job(job: Value) -> Result<(), InvalidInput> {
+        let schemas = schemas();
+        let checker = Checker {
+            operation: "op",
+            schemas: &schemas,
+        };
+        let body = json!({ "jobs": [job] });
+        let schema = json!({
+            "type": "object",
+            "properties": { "jobs": { "type": "array", "items": { "$ref": "#/components/schemas/Job" } } }
+        });
+        checker.value(&schema, &body, "")
+    }
+
+    #[test]
+    fn each_constraint_names_the_field_and_what_it_expected() {
+        assert_eq!(check_job(json!({ "name": "abcd", "port": 22 })), Ok(()));
+        let cases = [
+            (json!({}), "jobs[0].name", "present", "missing"),
+            (
+                json!({ "name": "abc" }),
+                "jobs[0].name",
+                "at least 4 characters long",
+                "\"abc\" (3 characters)",
+            ),
+            (
+                json!({ "name": "abcdefghi" }),
+                "jobs[0].name",
+                "at most 8 characters long",
+                "\"abcdefghi\" (9 characters)",
+            ),
+            (
+                json!({ "name": "abcd", "port": 0 }),
+                "jobs[0].port",
+                "at least 1",
+                "0",
+            ),
+            (
+                json!({ "name": "abcd", "port": 70000 }),
+                "jobs[0].port",
+                "at most 65535",
+                "70000",
+            ),
+            (
+                json!({ "name": "abcd", "mode": "c" }),
+                "jobs[0].mode",
+                "one of \"a\", \"b\"",
+                "\"c\"",
+            ),
+            (
+                json!({ "name": "abcd", "tags": ["x", "y"] }),
+                "jobs[0].tags",
+                "a list of at most 1 items",
+                "2 items",
+            ),
+        ];
+        for (job, field, expected, found) in cases {
+            let error = check_job(job.clone()).expect_err(&job.to_string());
+            assert_eq!(
+                (
+                    error.field.as_str(),
+                    error.expected.as_str(),
+                    error.found.as_str()
+                ),
+                (field, expected, found)
+            );
+        }
+    }
+
+    #[test]
+    fn a_secret_is_never_shown() {
+        let error = check_job(json!({ "name": "abcd", "password": "hunter2" })).unwrap_err();
+        assert_eq!(error.field, "jobs[0].password");
+        assert_eq!(error.found, "a secret of 7 characters");
+        assert!(!error.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn the_generated_rules_parse_and_cover_every_operation_with_a_body() {
+        let rules = all_rules();
+        assert!(
+            rules.operations.len() >= 40,
+            "{} operations",
+            rules.operations.len()
+        );
+        assert!(rules.operations.contains_key("batch_create_jobs"));
+        assert!(rules.schemas.contains_key("Endpoint"));
+    }
+}
