@@ -253,12 +253,9 @@ fn emit_error_codes(codes: &[ErrorCode]) -> TokenStream {
 
             /// The code as the service spells it.
             pub fn as_str(&self) -> &str {
-                match self.info() {
-                    Some(info) => info.code,
-                    None => match self {
-                        Self::Unknown(code) => code,
-                        _ => unreachable!("every known code has an entry"),
-                    },
+                match self {
+                    #( Self::#variants => #names, )*
+                    Self::Unknown(code) => code,
                 }
             }
 
@@ -298,7 +295,7 @@ fn emit_job_statuses(statuses: &[JobStatus]) -> TokenStream {
         let (status, meaning, meaning_zh) = (&s.status, &s.meaning, &s.meaning_zh);
         let phase = Ident::new(&s.class.to_upper_camel_case(), Span::call_site());
         quote! {
-            JobStatusInfo { status: #status, meaning: #meaning, meaning_zh: #meaning_zh, phase: JobPhase::#phase }
+            DocumentedJobStatus { status: #status, meaning: #meaning, meaning_zh: #meaning_zh, phase: JobPhase::#phase }
         }
     });
     let names: Vec<&str> = statuses.iter().map(|s| s.status.as_str()).collect();
@@ -326,7 +323,7 @@ fn emit_job_statuses(statuses: &[JobStatus]) -> TokenStream {
 
         /// What the reference documents about one job status.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub struct JobStatusInfo {
+        pub struct DocumentedJobStatus {
             /// The status as the service spells it, such as `FULL_TRANSFER_STARTED`.
             pub status: &'static str,
             /// What it means.
@@ -338,10 +335,10 @@ fn emit_job_statuses(statuses: &[JobStatus]) -> TokenStream {
         }
 
         /// Every documented job status, appendix A.4 first.
-        pub static JOB_STATUSES: [JobStatusInfo; #count] = [#(#entries),*];
+        pub static JOB_STATUSES: [DocumentedJobStatus; #count] = [#(#entries),*];
 
         /// What the reference documents about `status`; `None` for a status it does not list.
-        pub fn job_status_info(status: &str) -> Option<&'static JobStatusInfo> {
+        pub fn documented_job_status(status: &str) -> Option<&'static DocumentedJobStatus> {
             let index = match status {
                 #( #names => #indexes, )*
                 _ => return None,

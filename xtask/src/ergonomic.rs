@@ -273,12 +273,26 @@ pub fn constraints(document: &Value) -> Result<String> {
             operations.insert(operation.id.to_string(), Value::Object(rules));
         }
     }
+    // Only the schemas a request can reach: response schemas are never checked.
+    let all = document["components"]["schemas"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let mut pending: Vec<String> = Vec::new();
+    references(&Value::Object(operations.clone()), &mut pending);
     let mut schemas = Map::new();
-    if let Some(all) = document["components"]["schemas"].as_object() {
-        for (name, schema) in all {
-            schemas.insert(name.clone(), reduce(schema));
+    while let Some(name) = pending.pop() {
+        if schemas.contains_key(&name) {
+            continue;
         }
+        let Some(schema) = all.get(&name) else {
+            bail!("a request refers to the schema `{name}`, which the spec does not define");
+        };
+        let reduced = reduce(schema);
+        references(&reduced, &mut pending);
+        schemas.insert(name, reduced);
     }
+    schemas.sort_keys();
     let rules = json!({ "operations": operations, "schemas": schemas });
     let text = serde_json::to_string(&rules)?;
     let tokens = quote! {
@@ -289,6 +303,25 @@ pub fn constraints(document: &Value) -> Result<String> {
         pub(crate) const RULES: &str = #text;
     };
     render(tokens)
+}
+
+/// The names of the component schemas `value` refers to.
+fn references(value: &Value, names: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, member) in map {
+                match (key.as_str(), member) {
+                    ("$ref", Value::String(target)) => {
+                        let name = target.trim_start_matches("#/components/schemas/");
+                        names.push(name.to_string());
+                    }
+                    _ => references(member, names),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| references(item, names)),
+        _ => {}
+    }
 }
 
 fn reduce(schema: &Value) -> Value {

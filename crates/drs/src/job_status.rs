@@ -19,7 +19,7 @@ pub enum JobPhase {
 }
 /// What the reference documents about one job status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct JobStatusInfo {
+pub struct DocumentedJobStatus {
     /// The status as the service spells it, such as `FULL_TRANSFER_STARTED`.
     pub status: &'static str,
     /// What it means.
@@ -30,176 +30,176 @@ pub struct JobStatusInfo {
     pub phase: JobPhase,
 }
 /// Every documented job status, appendix A.4 first.
-pub static JOB_STATUSES: [JobStatusInfo; 29usize] = [
-    JobStatusInfo {
+pub static JOB_STATUSES: [DocumentedJobStatus; 29usize] = [
+    DocumentedJobStatus {
         status: "CREATING",
         meaning: "Being created.",
         meaning_zh: "创建中。",
         phase: JobPhase::InProgress,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "CREATE_FAILED",
         meaning: "Creation failed.",
         meaning_zh: "创建失败。",
         phase: JobPhase::Failed,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "CONFIGURATION",
         meaning: "Being configured.",
         meaning_zh: "配置中。",
         phase: JobPhase::InProgress,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "STARTJOBING",
         meaning: "Starting.",
         meaning_zh: "启动中。",
         phase: JobPhase::InProgress,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "WAITING_FOR_START",
         meaning: "Waiting to start.",
         meaning_zh: "等待启动中。",
         phase: JobPhase::InProgress,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "START_JOB_FAILED",
         meaning: "The job failed to start.",
         meaning_zh: "任务启动失败。",
         phase: JobPhase::Failed,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "PAUSING",
         meaning: "The job is pausing.",
         meaning_zh: "任务暂停中。",
         phase: JobPhase::Paused,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "FULL_TRANSFER_STARTED",
         meaning: "Full migration in progress; in disaster recovery scenarios, initialization.",
         meaning_zh: "全量迁移中 灾备场景为初始化。",
         phase: JobPhase::InProgress,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "FULL_TRANSFER_FAILED",
         meaning: "Full migration failed; in disaster recovery scenarios, initialization failed.",
         meaning_zh: "全量迁移失败 灾备场景为初始化失败。",
         phase: JobPhase::Failed,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "FULL_TRANSFER_COMPLETE",
         meaning: "Full migration complete; in disaster recovery scenarios, initialization complete.",
         meaning_zh: "全量迁移完成 灾备场景为初始化完成。",
         phase: JobPhase::Finished,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "INCRE_TRANSFER_STARTED",
         meaning: "Incremental migration in progress; in disaster recovery scenarios, disaster recovery in progress.",
         meaning_zh: "增量迁移中 灾备场景为灾备中。",
         phase: JobPhase::InProgress,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "INCRE_TRANSFER_FAILED",
         meaning: "Incremental migration failed; in disaster recovery scenarios, disaster recovery abnormal.",
         meaning_zh: "增量迁移失败 灾备场景为灾备异常。",
         phase: JobPhase::Failed,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "RELEASE_RESOURCE_STARTED",
         meaning: "The job is being ended.",
         meaning_zh: "结束任务中。",
         phase: JobPhase::InProgress,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "RELEASE_RESOURCE_FAILED",
         meaning: "Ending the job failed.",
         meaning_zh: "结束任务失败。",
         phase: JobPhase::Failed,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "RELEASE_RESOURCE_COMPLETE",
         meaning: "Ended.",
         meaning_zh: "已结束。",
         phase: JobPhase::Released,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "CHANGE_JOB_STARTED",
         meaning: "The job is being changed.",
         meaning_zh: "任务变更中。",
         phase: JobPhase::InProgress,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "CHANGE_JOB_FAILED",
         meaning: "Changing the job failed.",
         meaning_zh: "任务变更失败。",
         phase: JobPhase::Failed,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "CHILD_TRANSFER_STARTING",
         meaning: "Child job starting.",
         meaning_zh: "子任务启动中。",
         phase: JobPhase::InProgress,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "CHILD_TRANSFER_STARTED",
         meaning: "Child job migrating.",
         meaning_zh: "子任务迁移中。",
         phase: JobPhase::InProgress,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "CHILD_TRANSFER_COMPLETE",
         meaning: "Child job migration complete.",
         meaning_zh: "子任务迁移完成。",
         phase: JobPhase::Finished,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "CHILD_TRANSFER_FAILED",
         meaning: "Child job migration failed.",
         meaning_zh: "子任务迁移失败。",
         phase: JobPhase::Failed,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "RELEASE_CHILD_TRANSFER_STARTED",
         meaning: "Child job being ended.",
         meaning_zh: "子任务结束中。",
         phase: JobPhase::InProgress,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "RELEASE_CHILD_TRANSFER_COMPLETE",
         meaning: "Child job ended.",
         meaning_zh: "子任务已结束。",
         phase: JobPhase::Released,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "REBUILD_NODE_STARTED",
         meaning: "Fault recovery in progress.",
         meaning_zh: "故障恢复中。",
         phase: JobPhase::InProgress,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "REBUILD_NODE_FAILED",
         meaning: "Fault recovery failed.",
         meaning_zh: "故障恢复失败。",
         phase: JobPhase::Failed,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "DELETED",
         meaning: "Deleted.",
         meaning_zh: "已删除。",
         phase: JobPhase::Released,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "NODE_UPGRADE_START",
         meaning: "Upgrade started.",
         meaning_zh: "升级开始。",
         phase: JobPhase::InProgress,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "NODE_UPGRADE_COMPLETE",
         meaning: "Upgrade complete.",
         meaning_zh: "升级完成。",
         phase: JobPhase::InProgress,
     },
-    JobStatusInfo {
+    DocumentedJobStatus {
         status: "NODE_UPGRADE_FAILED",
         meaning: "Upgrade failed.",
         meaning_zh: "升级失败。",
@@ -207,7 +207,7 @@ pub static JOB_STATUSES: [JobStatusInfo; 29usize] = [
     },
 ];
 /// What the reference documents about `status`; `None` for a status it does not list.
-pub fn job_status_info(status: &str) -> Option<&'static JobStatusInfo> {
+pub fn documented_job_status(status: &str) -> Option<&'static DocumentedJobStatus> {
     let index = match status {
         "CREATING" => 0usize,
         "CREATE_FAILED" => 1usize,

@@ -50,5 +50,5 @@ pub use error::{
 };
 pub use error_code::{ErrorCode, ErrorCodeInfo};
 pub use huaweicloud_drs_api::{ByteStream, ResponseValue, Secret, types};
-pub use job_status::{JobPhase, JobStatusInfo};
+pub use job_status::{DocumentedJobStatus, JobPhase, documented_job_status};
 pub use retry::RetryPolicy;
