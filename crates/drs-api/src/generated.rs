@@ -4379,7 +4379,8 @@ Constraints: maxLength: `43`.*/
         pub action: ::std::string::String,
         ///Job ID (in cluster mode, the job ID of the parent job).
         pub job_id: ::std::string::String,
-        /**Parameters of the operation.
+        /**Parameters of the operation. The text carries database passwords (`dbpassword`), so it is
+marked as a secret.
 
 Note: the parameters of table 4-21 (schema `ClusterConnectionProperty`) assembled into
 JSON and then escaped, i.e. this string holds JSON text. In both of the reference's
@@ -4408,7 +4409,7 @@ has `endpointtype` `ls`. Each object has these keys:
 The reference's examples also carry keys that table 4-21 does not document and whose
 meaning the reference does not give: `encrypt` (an object with `elementId`, `offLabel`,
 `onLabel`, `disable`), `projectId`, `region`, `vpcid`, `subnetid` and `dbUseType`.*/
-        pub property: ::std::string::String,
+        pub property: crate::Secret,
     }
     impl TestClusterConnectionRequest {
         pub fn builder() -> builder::TestClusterConnectionRequest {
@@ -24303,10 +24304,7 @@ Constraints: default: `false`.*/
         pub struct TestClusterConnectionRequest {
             action: ::std::result::Result<::std::string::String, ::std::string::String>,
             job_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            property: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            property: ::std::result::Result<crate::Secret, ::std::string::String>,
         }
         impl ::std::default::Default for TestClusterConnectionRequest {
             fn default() -> Self {
@@ -24344,7 +24342,7 @@ Constraints: default: `false`.*/
             }
             pub fn property<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::Secret>,
                 T::Error: ::std::fmt::Display,
             {
                 self.property = value

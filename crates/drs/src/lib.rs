@@ -26,6 +26,7 @@
 
 mod call;
 mod client;
+pub mod cluster;
 pub mod credentials;
 mod error;
 #[rustfmt::skip]
@@ -43,6 +44,7 @@ mod transport;
 mod validate;
 
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
+pub use cluster::ClusterConnectionRequestExt;
 pub use credentials::{AkSk, Credentials, IamPassword, Token};
 pub use error::{
     ApiError, AuthenticationError, BODY_EXCERPT_LIMIT, ConfigError, DecodeError, Error, HttpError,
@@ -52,3 +54,4 @@ pub use error_code::{ErrorCode, ErrorCodeInfo};
 pub use huaweicloud_drs_api::{ByteStream, ResponseValue, Secret, types};
 pub use job_status::{DocumentedJobStatus, JobPhase, documented_job_status};
 pub use retry::RetryPolicy;
+pub use time::{ServiceTime, TimeField};

@@ -125,6 +125,31 @@ impl ServiceTime {
     }
 }
 
+/// A time field of a generated type, read as a [`ServiceTime`]:
+/// `job.create_time.service_time()` for a `create_time: Option<String>`.
+pub trait TimeField {
+    /// `None` when the field is absent or in none of the service's formats.
+    fn service_time(&self) -> Option<ServiceTime>;
+}
+
+impl TimeField for str {
+    fn service_time(&self) -> Option<ServiceTime> {
+        ServiceTime::parse(self)
+    }
+}
+
+impl TimeField for String {
+    fn service_time(&self) -> Option<ServiceTime> {
+        ServiceTime::parse(self)
+    }
+}
+
+impl TimeField for Option<String> {
+    fn service_time(&self) -> Option<ServiceTime> {
+        self.as_deref().and_then(ServiceTime::parse)
+    }
+}
+
 /// `2020-12-21 10:57:49` (with `separator` between date and time), fractional seconds ignored.
 fn parse_civil(text: &str, separator: u8) -> Option<CivilDateTime> {
     let bytes = text.as_bytes();
@@ -296,6 +321,10 @@ mod tests {
             civil.to_instant(8 * 3600),
             Some(at(18_617 * 86_400 + 2 * 3600 + 57 * 60 + 49))
         );
+
+        let field: Option<String> = Some("1599188556112".into());
+        assert_eq!(field.service_time(), Some(epoch.clone()));
+        assert_eq!(None::<String>.service_time(), None);
 
         for bad in [
             "",
