@@ -75,6 +75,7 @@ fn generate(check: bool) -> Result<bool> {
 
     let document = spec::load(&spec_path)?;
     let report = spec::check(&document)?;
+    check_crate_versions(&root, &document)?;
     let prepared = prepare::for_generator(&document)?;
     let client = codegen::client(&prepared)?;
     let tables = testgen::tables(&document, &prepared)?;
@@ -173,6 +174,30 @@ fn check_only(spec_path: &Path) -> Result<bool> {
         report.request_examples
     );
     Ok(true)
+}
+
+/// The published crates carry the reference revision of the spec they were generated from as
+/// the build metadata of their version (`0.1.0+ref.2023-11-30`), so that a user can tell which
+/// revision a release follows.
+fn check_crate_versions(root: &Path, document: &serde_json::Value) -> Result<()> {
+    let revision = document["info"]["version"].as_str().unwrap_or_default();
+    let expected = format!("+ref.{revision}");
+    let mut problems = Vec::new();
+    for manifest in ["crates/drs-api/Cargo.toml", "crates/drs/Cargo.toml"] {
+        let text = std::fs::read_to_string(root.join(manifest))
+            .with_context(|| format!("reading {manifest}"))?;
+        let version = text
+            .lines()
+            .find_map(|line| line.strip_prefix("version = \""))
+            .and_then(|rest| rest.strip_suffix('"'))
+            .unwrap_or_default();
+        if !version.ends_with(&expected) {
+            problems.push(format!(
+                "{manifest}: version `{version}` must end with `{expected}` (info.version of the spec)"
+            ));
+        }
+    }
+    fail_on(problems, "the crate versions do not name the spec's reference revision")
 }
 
 /// Fails with every message when `problems` is not empty.
