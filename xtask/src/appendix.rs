@@ -149,6 +149,11 @@ fn job_statuses(root: &Path, spec: &Value) -> Result<Vec<JobStatus>> {
     Ok(statuses)
 }
 
+/// The message as documentation text: brackets would read as links.
+fn escape_markdown(text: &str) -> String {
+    text.replace('[', "\\[").replace(']', "\\]")
+}
+
 /// `DRS.M00002` → `DrsM00002`.
 fn variant(code: &str) -> Ident {
     Ident::new(
@@ -186,7 +191,14 @@ fn emit_error_codes(codes: &[ErrorCode]) -> TokenStream {
     let names: Vec<&str> = codes.iter().map(|c| c.code.as_str()).collect();
     let docs: Vec<String> = codes
         .iter()
-        .map(|c| format!("`{}` (HTTP {}): {}", c.code, c.status, c.message))
+        .map(|c| {
+            format!(
+                "`{}` (HTTP {}): {}",
+                c.code,
+                c.status,
+                escape_markdown(&c.message)
+            )
+        })
         .collect();
     let entries = codes.iter().map(|c| {
         let (code, status, message) = (&c.code, c.status, &c.message);

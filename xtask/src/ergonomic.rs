@@ -48,7 +48,7 @@ pub fn operations(document: &Value, generated_client: &str) -> Result<String> {
     let tokens = quote! {
         //! One request builder per DRS operation: the setters of the low-level builder, the
         //! project id and the language filled in by the client, and a `send` that returns the
-        //! crate's [`Error`](crate::Error).
+        //! crate's [`Error`].
 
         use huaweicloud_drs_api::{builder, types, ByteStream, ResponseValue};
 

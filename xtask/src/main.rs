@@ -197,7 +197,10 @@ fn check_crate_versions(root: &Path, document: &serde_json::Value) -> Result<()>
             ));
         }
     }
-    fail_on(problems, "the crate versions do not name the spec's reference revision")
+    fail_on(
+        problems,
+        "the crate versions do not name the spec's reference revision",
+    )
 }
 
 /// Fails with every message when `problems` is not empty.

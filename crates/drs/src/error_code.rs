@@ -1175,7 +1175,7 @@ pub enum ErrorCode {
     DrsKe0037,
     ///`DRS.KE0038` (HTTP 200): The account is locked.Handling suggestion: Contact technical support to unlock the account.
     DrsKe0038,
-    ///`DRS.KE0039` (HTTP 200): The database cannot be connected because the client IP address is not in the whitelist.Handling suggestion: Use an account with the ALTER SYSTEM permission and execute the following SQL statement: alter system add hba entry (hostssl [Username] [Subnet of the RDS instance]);
+    ///`DRS.KE0039` (HTTP 200): The database cannot be connected because the client IP address is not in the whitelist.Handling suggestion: Use an account with the ALTER SYSTEM permission and execute the following SQL statement: alter system add hba entry (hostssl \[Username\] \[Subnet of the RDS instance\]);
     DrsKe0039,
     ///`DRS.KE0040` (HTTP 200): The kafka brokers is not available.
     DrsKe0040,

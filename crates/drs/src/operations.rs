@@ -3,7 +3,7 @@
 
 //! One request builder per DRS operation: the setters of the low-level builder, the
 //! project id and the language filled in by the client, and a `send` that returns the
-//! crate's [`Error`](crate::Error).
+//! crate's [`Error`].
 use huaweicloud_drs_api::{builder, types, ByteStream, ResponseValue};
 use crate::{Client, Error};
 impl Client {
