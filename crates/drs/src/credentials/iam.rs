@@ -5,16 +5,15 @@
 //! lookup lives here too.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderValue;
 use serde_json::json;
-use tokio::sync::Mutex;
 
 use super::{BoxFuture, Credentials, RequestContext, X_AUTH_TOKEN, sensitive_header};
 use crate::Secret;
-use crate::error::{AuthenticationError, Error, excerpt};
+use crate::error::{AuthenticationError, DecodeError, Error, excerpt};
 use crate::time::ServiceTime;
 
 /// How long before its expiry a cached token is replaced.
@@ -22,7 +21,9 @@ const RENEW_BEFORE: Duration = Duration::from_secs(60 * 60);
 /// The lifetime assumed when IAM's answer does not say (IAM documents 24 hours).
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// An IAM user's password, exchanged for project-scoped tokens as they are needed.
+/// An IAM user's password, exchanged for project-scoped tokens as they are needed. A token is
+/// kept until less than an hour of its life remains (IAM says when it expires), and replaced
+/// at once when the service answers 401.
 #[derive(Clone)]
 pub struct IamPassword {
     shared: Arc<Inner>,
@@ -35,7 +36,11 @@ struct Inner {
     password: Secret,
     /// The IAM project the token is scoped to: the region id, such as `cn-north-4`.
     project: String,
+    /// Never held across an await, so that [`Credentials::renew`] can always clear it.
     cached: Mutex<Option<CachedToken>>,
+    /// Held while a token is requested from IAM, so that concurrent callers wait for that one
+    /// request instead of each sending their own.
+    fetching: tokio::sync::Mutex<()>,
 }
 
 struct CachedToken {
@@ -85,23 +90,41 @@ impl IamPassword {
                 password: password.into(),
                 project: project.to_string(),
                 cached: Mutex::new(None),
+                fetching: tokio::sync::Mutex::new(()),
             }),
         }
     }
 
     async fn token(&self, http: &reqwest::Client) -> Result<HeaderValue, AuthenticationError> {
-        // Holding the lock while IAM answers makes concurrent callers wait for one request
-        // instead of each asking IAM for a token.
-        let mut cached = self.shared.cached.lock().await;
-        if let Some(token) = cached.as_ref()
-            && SystemTime::now() < token.renew_at
-        {
-            return Ok(token.value.clone());
+        if let Some(token) = self.usable_token() {
+            return Ok(token);
+        }
+        let _fetching = self.shared.fetching.lock().await;
+        // Another caller may have brought a token while this one waited.
+        if let Some(token) = self.usable_token() {
+            return Ok(token);
         }
         let fresh = self.request_token(http).await?;
         let value = fresh.value.clone();
-        *cached = Some(fresh);
+        *self.cache() = Some(fresh);
         Ok(value)
+    }
+
+    /// The cached token, unless it is due for renewal.
+    fn usable_token(&self) -> Option<HeaderValue> {
+        self.cache()
+            .as_ref()
+            .filter(|token| SystemTime::now() < token.renew_at)
+            .map(|token| token.value.clone())
+    }
+
+    fn cache(&self) -> MutexGuard<'_, Option<CachedToken>> {
+        // A poisoned lock only means a thread panicked while holding it; the slot holds a
+        // whole token or nothing either way.
+        self.shared
+            .cached
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     async fn request_token(
@@ -143,33 +166,44 @@ impl IamPassword {
         let token = response.headers().get("x-subject-token").cloned();
         let bytes = response.bytes().await.unwrap_or_default();
         if !status.is_success() {
+            // Masked before decoding and after: an answer that echoes the request (a proxy's
+            // error page, say) must not bring the password into the error, JSON-escaped or not.
+            let password = inner.password.expose();
+            let body = redact(&String::from_utf8_lossy(&bytes), password);
+            let (code, message) = iam_error(body.as_bytes());
             let mut error = failed(
                 Some(status.as_u16()),
                 format!(
-                    "IAM refused the password of user {:?}: {}",
+                    "IAM at {url} issued no token for user {:?} of account {:?} in project {:?}: {}",
                     inner.user,
-                    excerpt(&bytes)
+                    inner.domain,
+                    inner.project,
+                    redact(&message, password),
                 ),
                 request_id,
             );
-            error.code = serde_json::from_slice::<serde_json::Value>(&bytes)
-                .ok()
-                .and_then(|body| {
-                    body["error"]["code"]
-                        .as_str()
-                        .or(body["error_code"].as_str())
-                        .map(str::to_string)
-                });
+            error.code = code;
             return Err(error);
         }
-        let Some(token) = token else {
-            return Err(failed(
-                Some(status.as_u16()),
-                "IAM answered without an X-Subject-Token header".into(),
-                request_id,
-            ));
+        // The header value is not shown in the errors: it may be a token after all.
+        let token = match token.as_ref().map(HeaderValue::to_str) {
+            Some(Ok(token)) if !token.trim().is_empty() => token.trim(),
+            Some(_) => {
+                return Err(failed(
+                    Some(status.as_u16()),
+                    "IAM answered with an empty or non-ASCII X-Subject-Token header".into(),
+                    request_id,
+                ));
+            }
+            None => {
+                return Err(failed(
+                    Some(status.as_u16()),
+                    "IAM answered without an X-Subject-Token header".into(),
+                    request_id,
+                ));
+            }
         };
-        let token = sensitive_header(token.to_str().unwrap_or_default(), "IAM token")?;
+        let token = sensitive_header(token, "IAM token")?;
         let expires_at = serde_json::from_slice::<serde_json::Value>(&bytes)
             .ok()
             .and_then(|body| {
@@ -201,11 +235,7 @@ impl Credentials for IamPassword {
     }
 
     fn renew(&self) -> bool {
-        // A lock held by a request in flight means a token is being fetched right now: that
-        // fresh token is what the retry will use anyway.
-        if let Ok(mut cached) = self.shared.cached.try_lock() {
-            *cached = None;
-        }
+        *self.cache() = None;
         true
     }
 }
@@ -267,11 +297,24 @@ pub(crate) async fn lookup_project_id(
             request_id,
         ));
     }
-    let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-    let ids: Vec<&str> = body["projects"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    let body = serde_json::from_slice::<serde_json::Value>(&bytes).ok();
+    let Some(projects) = body.as_ref().and_then(|body| body["projects"].as_array()) else {
+        return Err(Error::Decode(DecodeError {
+            // IAM's name for the operation: it is not one of the DRS spec.
+            operation: "keystone_list_projects",
+            status: status.as_u16(),
+            path: "projects".into(),
+            message: format!(
+                "expected JSON with a `projects` array listing the projects named {region:?}"
+            ),
+            request_id,
+            body_excerpt: excerpt(&bytes),
+        }));
+    };
+    // IAM filters by name already; the check keeps a project of another name, which a proxy
+    // or an IAM that ignores the filter would let through, from being taken.
+    let ids: Vec<&str> = projects
+        .iter()
         .filter(|project| project["name"] == region)
         .filter_map(|project| project["id"].as_str())
         .collect();
@@ -281,8 +324,96 @@ pub(crate) async fn lookup_project_id(
             "IAM lists no project named {region:?}: check the region, or set the project id"
         )))),
         _ => Err(Error::Config(crate::ConfigError::new(format!(
-            "IAM lists {} projects named {region:?}: set the project id",
-            ids.len()
+            "IAM lists {} projects named {region:?} ({}): set the project id",
+            ids.len(),
+            ids.join(", ")
         )))),
+    }
+}
+
+/// The code and message of an IAM error body. IAM answers either in the shape common to Huawei
+/// Cloud services (`{"error_code": "IAM.0011", "error_msg": "…"}`) or in Keystone's
+/// (`{"error": {"code": 401, "message": "…", "title": "Unauthorized"}}`); anything else is
+/// quoted.
+fn iam_error(body: &[u8]) -> (Option<String>, String) {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return (None, quoted(body));
+    };
+    let code_of = |code: &serde_json::Value| match code {
+        serde_json::Value::String(code) => Some(code.clone()),
+        serde_json::Value::Number(code) => Some(code.to_string()),
+        _ => None,
+    };
+    let (code, message) = if value.get("error_code").is_some() {
+        (code_of(&value["error_code"]), value["error_msg"].as_str())
+    } else {
+        let error = &value["error"];
+        (
+            code_of(&error["code"]).or_else(|| code_of(&error["error_code"])),
+            error["message"].as_str().or(error["error_msg"].as_str()),
+        )
+    };
+    match message {
+        Some(message) => (code, message.to_string()),
+        None => (code, quoted(body)),
+    }
+}
+
+fn quoted(body: &[u8]) -> String {
+    if body.is_empty() {
+        "the answer has no body".to_string()
+    } else {
+        format!("the answer begins {:?}", excerpt(body))
+    }
+}
+
+/// `text` with every occurrence of `secret` masked.
+fn redact(text: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        text.to_string()
+    } else {
+        text.replace(secret, "***")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iam_error_bodies_of_every_shape_give_a_code_and_a_message() {
+        let shapes: [(&[u8], Option<&str>, &str); 5] = [
+            (
+                br#"{"error_code":"IAM.0011","error_msg":"Request body is invalid."}"#,
+                Some("IAM.0011"),
+                "Request body is invalid.",
+            ),
+            (
+                br#"{"error":{"code":401,"message":"The username or password is wrong.","title":"Unauthorized"}}"#,
+                Some("401"),
+                "The username or password is wrong.",
+            ),
+            (
+                br#"{"error":{"error_code":"IAM.0007","error_msg":"Incorrect password."}}"#,
+                Some("IAM.0007"),
+                "Incorrect password.",
+            ),
+            (b"[1, 2]", None, "the answer begins \"[1, 2]\""),
+            (b"", None, "the answer has no body"),
+        ];
+        for (body, code, message) in shapes {
+            assert_eq!(
+                iam_error(body),
+                (code.map(str::to_string), message.to_string()),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+
+    #[test]
+    fn redaction_masks_every_occurrence() {
+        assert_eq!(redact("p4ss and p4ss", "p4ss"), "*** and ***");
+        assert_eq!(redact("nothing to hide", ""), "nothing to hide");
     }
 }
