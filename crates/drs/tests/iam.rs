@@ -524,3 +524,30 @@ async fn a_project_list_of_another_shape_is_a_decode_error() {
     assert_eq!(decode.path, "projects");
     assert_eq!(decode.body_excerpt, "<html>maintenance</html>");
 }
+
+#[tokio::test]
+async fn an_iam_failure_listing_projects_is_an_http_error_not_an_authentication_one() {
+    let server = MockServer::start().await;
+    token_request()
+        .respond_with(token_answer("MIIT-token-1", in_a_day()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v3/projects"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("X-Request-Id", "iam-req-9")
+                .set_body_string("<html>upstream unavailable</html>"),
+        )
+        .mount(&server)
+        .await;
+
+    let error = build_without_project_id(&server).await.unwrap_err();
+
+    let Error::Http(http) = &error else {
+        panic!("expected an HTTP error, got {error:?}");
+    };
+    assert_eq!(http.status, 503);
+    assert_eq!(http.request_id.as_deref(), Some("iam-req-9"));
+    assert_eq!(http.body_excerpt, "<html>upstream unavailable</html>");
+}

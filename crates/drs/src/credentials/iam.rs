@@ -287,7 +287,7 @@ pub(crate) async fn lookup_project_id(
     let status = response.status();
     let request_id = crate::transport::request_id(response.headers());
     let bytes = response.bytes().await.unwrap_or_default();
-    if !status.is_success() {
+    if matches!(status.as_u16(), 401 | 403) {
         return Err(failed(
             Some(status.as_u16()),
             format!(
@@ -296,6 +296,15 @@ pub(crate) async fn lookup_project_id(
             ),
             request_id,
         ));
+    }
+    if !status.is_success() {
+        // Not a refusal of the credentials: IAM failed, or a proxy answered.
+        return Err(Error::Http(crate::error::HttpError {
+            operation: "keystone_list_projects",
+            status: status.as_u16(),
+            request_id,
+            body_excerpt: excerpt(&bytes),
+        }));
     }
     let body = serde_json::from_slice::<serde_json::Value>(&bytes).ok();
     let Some(projects) = body.as_ref().and_then(|body| body["projects"].as_array()) else {
