@@ -217,7 +217,6 @@ pub(crate) fn parse_http_date(text: &str) -> Option<SystemTime> {
 }
 
 /// The `X-Sdk-Date` stamp of AK/SK signing: `20191115T033655Z`.
-#[allow(dead_code)]
 pub(crate) fn sdk_date(instant: SystemTime) -> String {
     let t = CivilDateTime::from_instant(instant);
     format!(

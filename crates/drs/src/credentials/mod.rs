@@ -13,7 +13,7 @@ use std::pin::Pin;
 
 use reqwest::header::{HeaderName, HeaderValue};
 
-pub use aksk::AkSk;
+pub use aksk::{AkSk, Signature, sign};
 pub use env::{Environment, from_env};
 pub use iam::IamPassword;
 pub(crate) use iam::lookup_project_id;
