@@ -42,7 +42,10 @@ pub mod time;
 mod transport;
 mod validate;
 
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_JOBS_PER_REQUEST, DEFAULT_TIMEOUT,
+    USER_AGENT,
+};
 pub use credentials::{AkSk, Credentials, IamPassword, Token};
 pub use error::{
     ApiError, AuthenticationError, BODY_EXCERPT_LIMIT, ConfigError, DecodeError, Error, HttpError,
