@@ -32,6 +32,7 @@ mod error;
 mod constraints;
 #[rustfmt::skip]
 pub mod error_code;
+mod jobs;
 #[rustfmt::skip]
 pub mod job_status;
 #[rustfmt::skip]
@@ -54,4 +55,5 @@ pub use error::{
 pub use error_code::{ErrorCode, ErrorCodeInfo};
 pub use huaweicloud_drs_api::{ByteStream, ResponseValue, Secret, types};
 pub use job_status::{DocumentedJobStatus, JobPhase, documented_job_status};
+pub use jobs::{JobError, JobErrorKind, JobOutcome, job_phase};
 pub use retry::RetryPolicy;
