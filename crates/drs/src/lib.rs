@@ -37,6 +37,7 @@ mod jobs;
 pub mod job_status;
 #[rustfmt::skip]
 pub mod operations;
+mod pagination;
 pub mod region;
 mod retry;
 pub mod time;
@@ -56,4 +57,5 @@ pub use error_code::{ErrorCode, ErrorCodeInfo};
 pub use huaweicloud_drs_api::{ByteStream, ResponseValue, Secret, types};
 pub use job_status::{DocumentedJobStatus, JobPhase, documented_job_status};
 pub use jobs::{JobError, JobErrorKind, JobOutcome, job_phase};
+pub use pagination::ItemStream;
 pub use retry::RetryPolicy;
