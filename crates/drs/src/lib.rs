@@ -43,6 +43,7 @@ mod retry;
 pub mod time;
 mod transport;
 mod validate;
+mod wait;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_JOBS_PER_REQUEST, DEFAULT_TIMEOUT,
@@ -59,3 +60,4 @@ pub use job_status::{DocumentedJobStatus, JobPhase, documented_job_status};
 pub use jobs::{JobError, JobErrorKind, JobOutcome, job_phase};
 pub use pagination::ItemStream;
 pub use retry::RetryPolicy;
+pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, JobWait, StatusChange, WaitTarget};
