@@ -29,6 +29,7 @@ pub(crate) struct Shared {
     pub language: Option<Language>,
     pub endpoint: String,
     pub region: Option<String>,
+    pub max_jobs_per_request: usize,
 }
 
 impl fmt::Debug for Client {
@@ -47,6 +48,8 @@ impl fmt::Debug for Client {
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default time allowed for one request, from sending it to reading the whole answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default of [`ClientBuilder::max_jobs_per_request`].
+pub const DEFAULT_MAX_JOBS_PER_REQUEST: usize = 10;
 /// The user agent every request carries: the crate and its version.
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
@@ -90,6 +93,7 @@ impl Client {
             language: Some(language),
             endpoint: self.shared.endpoint.clone(),
             region: self.shared.region.clone(),
+            max_jobs_per_request: self.shared.max_jobs_per_request,
         };
         Self {
             api: self.api.clone(),
@@ -105,6 +109,11 @@ impl Client {
     /// The base URL requests go to.
     pub fn endpoint(&self) -> &str {
         &self.shared.endpoint
+    }
+
+    /// The most jobs one batch request carries (see [`ClientBuilder::max_jobs_per_request`]).
+    pub fn max_jobs_per_request(&self) -> usize {
+        self.shared.max_jobs_per_request
     }
 
     /// The low-level client, for calls that need every parameter spelled out. It shares this
@@ -153,6 +162,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     validate: Option<bool>,
+    max_jobs_per_request: Option<usize>,
 }
 
 impl ClientBuilder {
@@ -231,6 +241,19 @@ impl ClientBuilder {
         self
     }
 
+    /// The most jobs the job methods ([`Client::start_jobs`] and the like) put in one request;
+    /// longer lists are sent in several requests. Default [`DEFAULT_MAX_JOBS_PER_REQUEST`].
+    ///
+    /// The reference states no maximum number of jobs per batch request. The default is small
+    /// on purpose: the reference's examples send one or two jobs, the status and detail queries
+    /// (4.1.21, 4.1.22) return at most 100 jobs per page, and when the service refuses a
+    /// request as a whole, every job in it shares that failure. Those two queries never carry
+    /// more than 100 jobs, whatever this is set to.
+    pub fn max_jobs_per_request(mut self, max_jobs: usize) -> Self {
+        self.max_jobs_per_request = Some(max_jobs);
+        self
+    }
+
     /// Builds the client, looking the project id up in IAM when none was given.
     pub async fn build(mut self) -> Result<Client, Error> {
         if self.project_id.is_none() {
@@ -254,6 +277,15 @@ impl ClientBuilder {
     fn build_with_project_id(self) -> Result<Client, Error> {
         let project_id = self.project_id.clone().unwrap_or_default();
         check_project_id(&project_id)?;
+        let max_jobs_per_request = self
+            .max_jobs_per_request
+            .unwrap_or(DEFAULT_MAX_JOBS_PER_REQUEST);
+        if max_jobs_per_request == 0 {
+            return Err(ConfigError::new(
+                "invalid max_jobs_per_request 0: expected at least 1 job per request",
+            )
+            .into());
+        }
         let credentials = self.credentials.clone().ok_or_else(no_credentials)?;
         let endpoint = match (&self.endpoint, &self.region) {
             (Some(endpoint), _) => base_url(endpoint)?,
@@ -279,6 +311,7 @@ impl ClientBuilder {
             language: self.language,
             endpoint,
             region: self.region,
+            max_jobs_per_request,
         };
         Ok(Client {
             api,

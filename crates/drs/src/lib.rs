@@ -33,17 +33,23 @@ mod error;
 mod constraints;
 #[rustfmt::skip]
 pub mod error_code;
+mod jobs;
 #[rustfmt::skip]
 pub mod job_status;
 #[rustfmt::skip]
 pub mod operations;
+mod pagination;
 pub mod region;
 mod retry;
 pub mod time;
 mod transport;
 mod validate;
+mod wait;
 
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, USER_AGENT};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_JOBS_PER_REQUEST, DEFAULT_TIMEOUT,
+    USER_AGENT,
+};
 pub use cluster::ClusterConnectionRequestExt;
 pub use credentials::{AkSk, Credentials, IamPassword, Token};
 pub use error::{
@@ -53,5 +59,8 @@ pub use error::{
 pub use error_code::{ErrorCode, ErrorCodeInfo};
 pub use huaweicloud_drs_api::{ByteStream, ResponseValue, Secret, types};
 pub use job_status::{DocumentedJobStatus, JobPhase, documented_job_status};
+pub use jobs::{JobError, JobErrorKind, JobOutcome, job_phase};
+pub use pagination::ItemStream;
 pub use retry::RetryPolicy;
 pub use time::{ServiceTime, TimeField};
+pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, JobWait, StatusChange, WaitTarget};
