@@ -1,5 +1,6 @@
 //! Creates a MySQL real-time migration job to an RDS instance over a public network, starts it
-//! and waits until its full migration is complete, printing each status change.
+//! and waits until its full migration is done and incremental replication runs, printing each
+//! status change.
 //!
 //! Between creating and starting, a real migration also tests the connections (4.1.2), sets the
 //! source and destination (4.1.4), selects the objects (4.1.5) and prechecks the job (4.1.6,
@@ -72,7 +73,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     client.start_job(&job_id).await?;
     let outcome = client
-        .wait_for_job(&job_id, types::JobStatus::FullTransferComplete)
+        .wait_for_job(&job_id, types::JobStatus::IncreTransferStarted)
         .poll_interval(Duration::from_secs(15))
         .timeout(Duration::from_secs(6 * 3600))
         .on_change(|change| println!("{:>6} s  {}", change.elapsed.as_secs(), change.status))
@@ -82,7 +83,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(Error::JobFailed { status, .. }) => eprintln!("job {job_id} failed: {status}"),
         Err(error) => return Err(error.into()),
     }
-    // A full + incremental job goes on replicating until it is stopped (4.1.14).
+    // A full + incremental job passes FULL_TRANSFER_COMPLETE on its way to incremental
+    // replication, which goes on until the job is stopped (4.1.14).
     let status = client.job_status(&job_id).await?;
     println!(
         "now {status}, phase {:?}",
