@@ -4,11 +4,13 @@
 //!
 //! Error bodies come in several shapes, and each becomes a typed error rather than a decoding
 //! failure: the DRS body of appendix A.1 ([`Error::Api`]); the API gateway's or IAM's
-//! `{"error_code": "APIGW.0301", "error_msg": …, "request_id": …}` on a 401
-//! ([`Error::Authentication`]); anything else, an HTML page or an empty body, ([`Error::Http`],
-//! with a bounded excerpt).
+//! `{"error_code": "APIGW.0301", "error_msg": …, "request_id": …}` on a 401, or with a gateway
+//! code on a 403 ([`Error::Authentication`]); anything else, an HTML page, an empty body, JSON
+//! without a code ([`Error::Http`], with a bounded excerpt). They are read from the bytes the
+//! transport kept, whether or not the spec documents the status for the operation.
 
 use std::future::Future;
+use std::time::Duration;
 
 use huaweicloud_drs_api::types::ErrorResponse;
 use huaweicloud_drs_api::{ByteStream, ResponseValue};
@@ -58,7 +60,9 @@ where
         Err(error) => Err(
             match convert(operation, error, state, decode_path::<T>).await {
                 Converted::Error(error) => error,
-                Converted::Success(response) => return decode_success(operation, response).await,
+                Converted::Success(response, timeout) => {
+                    return decode_success(operation, response, timeout).await;
+                }
             },
         ),
     }
@@ -78,7 +82,7 @@ where
         Ok(value) => Ok(value),
         Err(error) => match convert(operation, error, state, |_| None).await {
             Converted::Error(error) => Err(error),
-            Converted::Success(response) => Ok(ResponseValue::stream(response)),
+            Converted::Success(response, _) => Ok(ResponseValue::stream(response)),
         },
     }
 }
@@ -86,8 +90,9 @@ where
 enum Converted {
     Error(Error),
     /// A success status the spec does not document for the operation; it is decoded as the
-    /// documented success body rather than refused.
-    Success(reqwest::Response),
+    /// documented success body rather than refused. The time an attempt is allowed comes along
+    /// for a timeout while reading it.
+    Success(reqwest::Response, Option<Duration>),
 }
 
 async fn convert<E: ErrorBody>(
@@ -101,13 +106,25 @@ async fn convert<E: ErrorBody>(
     if let Some(failure) = state.failure.take() {
         return Converted::Error(failure);
     }
+    if let Some(body) = state.error_body.take() {
+        let status = state.status.unwrap_or_default();
+        return Converted::Error(from_error_body(
+            operation,
+            status,
+            state.request_id.take(),
+            &body,
+        ));
+    }
+    let timeout = state.timeout;
     let error = match error {
         Generated::InvalidRequest(message) | Generated::Custom(message) => {
             Error::InvalidInput(invalid_request(operation, &message))
         }
         Generated::CommunicationError(source)
         | Generated::InvalidUpgrade(source)
-        | Generated::ResponseBodyError(source) => transport_error(operation, source),
+        | Generated::ResponseBodyError(source) => transport_error(operation, source, timeout),
+        // The transport keeps the body of every error answer, so the arms below only see an
+        // answer it did not handle.
         Generated::ErrorResponse(response) => {
             let status = response.status().as_u16();
             let request_id = transport::request_id(response.headers());
@@ -142,13 +159,13 @@ async fn convert<E: ErrorBody>(
         }
         Generated::UnexpectedResponse(response) => {
             if response.status().is_success() {
-                return Converted::Success(response);
+                return Converted::Success(response, timeout);
             }
             let status = response.status().as_u16();
             let request_id = transport::request_id(response.headers());
             match response.bytes().await {
                 Ok(bytes) => from_error_body(operation, status, request_id, &bytes),
-                Err(source) => transport_error(operation, source),
+                Err(source) => transport_error(operation, source, timeout),
             }
         }
     };
@@ -159,6 +176,7 @@ async fn convert<E: ErrorBody>(
 async fn decode_success<T: DeserializeOwned>(
     operation: &'static str,
     response: reqwest::Response,
+    timeout: Option<Duration>,
 ) -> Result<ResponseValue<T>, Error> {
     let status = response.status();
     let headers = response.headers().clone();
@@ -166,7 +184,7 @@ async fn decode_success<T: DeserializeOwned>(
     let bytes = response
         .bytes()
         .await
-        .map_err(|source| transport_error(operation, source))?;
+        .map_err(|source| transport_error(operation, source, timeout))?;
     match decode_path::<T>(&bytes) {
         None => match serde_json::from_slice(&bytes) {
             Ok(value) => Ok(ResponseValue::new(value, status, headers)),
@@ -273,11 +291,16 @@ fn coded(
     })
 }
 
-fn transport_error(operation: &'static str, source: reqwest::Error) -> Error {
+/// A request that got no (complete) answer; `timeout` is the time an attempt was allowed.
+fn transport_error(
+    operation: &'static str,
+    source: reqwest::Error,
+    timeout: Option<Duration>,
+) -> Error {
     if source.is_timeout() {
         Error::Timeout {
             operation,
-            after: None,
+            after: timeout,
         }
     } else {
         Error::Transport { operation, source }

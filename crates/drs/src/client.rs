@@ -300,6 +300,7 @@ impl ClientBuilder {
             project_id: project_id.clone(),
             retry: self.retry.unwrap_or_default(),
             validate: self.validate.unwrap_or(true),
+            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
         };
         let api = huaweicloud_drs_api::Client::new_with_client(
             &endpoint,
@@ -325,6 +326,9 @@ impl ClientBuilder {
             .user_agent(USER_AGENT)
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+            // DRS documents no redirect, and following one would carry the X-Auth-Token header
+            // (which reqwest does not know to strip) to whatever host the answer names.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|source| {
                 Error::Config(ConfigError {

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use crate::error_code::{ErrorCode, ErrorCodeInfo};
 
-/// How many bytes of a response body an error keeps: enough to recognise an HTML error page
-/// or a gateway message, bounded so that a huge body does not end up in a log line.
+/// How many bytes of a response body an error keeps, the `…` marking a cut included: enough to
+/// recognise an HTML error page or a gateway message, bounded so that a huge body does not end
+/// up in a log line.
 pub const BODY_EXCERPT_LIMIT: usize = 512;
 
 /// Everything that can go wrong when calling DRS.
@@ -21,7 +22,8 @@ pub enum Error {
     /// a token that could not be obtained, a secret that cannot be sent in a header.
     Authentication(AuthenticationError),
     /// The service answered with an error status and a body that is not a DRS error: an HTML
-    /// page from a proxy, an empty body, JSON of another shape.
+    /// page from a proxy, an empty body, JSON of another shape. A redirect (3xx), which DRS
+    /// does not document and the client does not follow, ends here too.
     Http(HttpError),
     /// The service could not be reached, or the connection broke before an answer arrived.
     Transport {
@@ -31,6 +33,8 @@ pub enum Error {
     /// No answer arrived in time (the client's request timeout, or a wait's deadline).
     Timeout {
         operation: &'static str,
+        /// The time each attempt was allowed ([`crate::ClientBuilder::timeout`]), or the
+        /// wait's deadline.
         after: Option<Duration>,
     },
     /// A success answer whose body does not match the documented shape.
@@ -87,6 +91,19 @@ impl Error {
         match self {
             Self::Api(error) => Some(&error.code),
             _ => None,
+        }
+    }
+
+    /// Whether the same request may succeed if sent again later: the service was throttling
+    /// (429) or unavailable (502, 503, 504), the connection failed, or no answer came in time.
+    /// The client has already retried as far as its [`crate::RetryPolicy`] allows; this is for
+    /// callers who retry on a longer scale. A write whose answer was lost (a timeout, a broken
+    /// connection, a gateway timeout) may have taken effect all the same.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Transport { .. } | Self::Timeout { .. } => true,
+            Self::Api(_) | Self::Http(_) => matches!(self.status(), Some(429 | 502..=504)),
+            _ => false,
         }
     }
 }
@@ -206,7 +223,8 @@ pub struct HttpError {
     pub operation: &'static str,
     pub status: u16,
     pub request_id: Option<String>,
-    /// The start of the body (at most [`BODY_EXCERPT_LIMIT`] bytes, cut on a character boundary).
+    /// The start of the body: at most [`BODY_EXCERPT_LIMIT`] bytes, cut on a character boundary
+    /// and ending in `…` when the body goes on.
     pub body_excerpt: String,
 }
 
@@ -313,18 +331,22 @@ fn write_request_id(f: &mut fmt::Formatter<'_>, request_id: Option<&str>) -> fmt
 }
 
 /// The start of `body` as text: at most [`BODY_EXCERPT_LIMIT`] bytes, never splitting a
-/// character, with invalid UTF-8 replaced.
+/// character, with invalid UTF-8 replaced and trailing white space dropped, ending in `…` when
+/// something was cut.
 pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(BODY_EXCERPT_LIMIT + 4)]);
-    let mut end = text.len().min(BODY_EXCERPT_LIMIT);
-    while !text.is_char_boundary(end) {
+    const CUT: char = '…';
+    // A few bytes past the limit are decoded so that a character straddling it is not taken
+    // for invalid UTF-8; replacement characters can make the text longer than the bytes.
+    let decoded = String::from_utf8_lossy(&body[..body.len().min(BODY_EXCERPT_LIMIT + 4)]);
+    let decoded = decoded.trim_end();
+    if body.len() <= BODY_EXCERPT_LIMIT + 4 && decoded.len() <= BODY_EXCERPT_LIMIT {
+        return decoded.to_string();
+    }
+    let mut end = decoded.len().min(BODY_EXCERPT_LIMIT - CUT.len_utf8());
+    while !decoded.is_char_boundary(end) {
         end -= 1;
     }
-    let mut excerpt = text[..end].trim_end().to_string();
-    if body.len() > end {
-        excerpt.push('…');
-    }
-    excerpt
+    format!("{}{CUT}", decoded[..end].trim_end())
 }
 
 #[cfg(test)]
@@ -335,14 +357,35 @@ mod tests {
     fn excerpts_are_bounded_and_cut_on_characters() {
         let body = "错".repeat(400);
         let cut = excerpt(body.as_bytes());
-        assert!(cut.len() <= BODY_EXCERPT_LIMIT + '…'.len_utf8());
+        assert!(cut.len() <= BODY_EXCERPT_LIMIT, "{} bytes", cut.len());
         assert!(cut.ends_with('…'));
-        assert!(cut.trim_end_matches('…').chars().all(|c| c == '错'));
+        let kept = cut.trim_end_matches('…');
+        assert!(kept.chars().all(|c| c == '错'));
+        // 512 bytes hold the mark (3 bytes) and 169 whole characters of 3 bytes.
+        assert_eq!(kept.chars().count(), (BODY_EXCERPT_LIMIT - 3) / 3);
+
         assert_eq!(
             excerpt(b"<html>bad gateway</html>\n"),
             "<html>bad gateway</html>"
         );
         assert_eq!(excerpt(b""), "");
+        let exact = "a".repeat(BODY_EXCERPT_LIMIT);
+        assert_eq!(excerpt(exact.as_bytes()), exact);
+        let over = "a".repeat(BODY_EXCERPT_LIMIT + 1);
+        assert_eq!(
+            excerpt(over.as_bytes()),
+            format!("{}…", &over[..BODY_EXCERPT_LIMIT - 3])
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_within_the_bound() {
+        // Each invalid byte becomes U+FFFD, three bytes long: 300 bytes make 900 of text.
+        let cut = excerpt(&[0xff; 300]);
+        assert!(cut.len() <= BODY_EXCERPT_LIMIT, "{} bytes", cut.len());
+        assert!(cut.ends_with('…'));
+        assert!(cut.trim_end_matches('…').chars().all(|c| c == '\u{fffd}'));
+        assert_eq!(excerpt(b"ok\xff"), "ok\u{fffd}");
     }
 
     #[test]

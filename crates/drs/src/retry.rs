@@ -108,8 +108,9 @@ impl RetryPolicy {
         Some(delay)
     }
 
-    /// Full jitter: a random delay between half and all of `initial_delay * 2^(attempt-1)`,
-    /// capped at `max_delay`. The lower half is kept so that retries never come back at once.
+    /// A random delay between half and all of `initial_delay * 2^(attempt-1)`, capped at
+    /// `max_delay`: the jitter spreads out clients that failed together, and the lower half
+    /// is kept so that no retry comes back at once.
     pub(crate) fn backoff(&self, attempt: u32) -> Duration {
         let exponent = attempt.saturating_sub(1).min(20);
         let ceiling = self
@@ -235,5 +236,61 @@ mod tests {
                 .delay_after_status(status, &headers("1"), true, 1, Duration::from_secs(2))
                 .is_some()
         );
+    }
+
+    /// The error of a request to 127.0.0.1:`port`.
+    async fn error_from(port: u16) -> reqwest::Error {
+        #[cfg(feature = "rustls")]
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{port}/v3/p/jobs/batch-starting"))
+            .body("{}")
+            .send()
+            .await
+            .expect_err("no answer")
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_repeated_even_for_a_write() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .unwrap()
+            .port();
+        let refused = error_from(port).await;
+        assert!(refused.is_connect(), "{refused:?}");
+
+        let policy = RetryPolicy::default();
+        assert!(
+            policy
+                .delay_after_error(&refused, false, 1, Duration::ZERO)
+                .is_some()
+        );
+        assert!(
+            policy
+                .delay_after_error(&refused, false, 3, Duration::ZERO)
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_connection_lost_after_sending_is_repeated_only_for_reads() {
+        // A server that accepts the connection and closes it without answering: the request
+        // may have reached the service.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            if let Ok((stream, _)) = listener.accept() {
+                drop(stream);
+            }
+        });
+        let lost = error_from(port).await;
+        assert!(!lost.is_connect(), "{lost:?}");
+
+        let policy = RetryPolicy::default();
+        let zero = Duration::ZERO;
+        assert!(policy.delay_after_error(&lost, false, 1, zero).is_none());
+        assert!(policy.delay_after_error(&lost, true, 1, zero).is_some());
+        let writes = policy.retry_writes(true);
+        assert!(writes.delay_after_error(&lost, false, 1, zero).is_some());
     }
 }

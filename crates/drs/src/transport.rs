@@ -2,15 +2,17 @@
 //! validation of documented constraints, credentials, retries and a `tracing` span.
 //!
 //! The generated code reports failures as `progenitor_client::Error`, which loses the status of
-//! a body that does not decode and cannot carry a structured error from a hook. So each call
-//! runs inside a [`CallRecord`] scope: the transport writes down what it saw (status, request
-//! id, a failure of its own), and [`crate::Client`] reads it back to build the crate's
-//! [`Error`].
+//! a body that does not decode, decodes error bodies into a type that drops what it does not
+//! know, and cannot carry a structured error from a hook. So each call runs inside a
+//! [`CallRecord`] scope: the transport writes down what it saw (status, request id, the bytes of
+//! an error body, a failure of its own), and [`crate::Client`] reads it back to build the
+//! crate's [`Error`].
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use bytes::{Bytes, BytesMut};
 use huaweicloud_drs_api::{Transport, TransportFuture};
 use reqwest::StatusCode;
 use tracing::Instrument;
@@ -36,8 +38,17 @@ pub(crate) struct CallState {
     pub request_id: Option<String>,
     /// A failure the transport diagnosed itself; it wins over what the generated code reports.
     pub failure: Option<Error>,
+    /// The start of the body of a final answer whose status is not a success (at most
+    /// [`ERROR_BODY_LIMIT`] bytes), as the service sent it.
+    pub error_body: Option<Bytes>,
+    /// The time one attempt was allowed, for a timeout to say how long it waited.
+    pub timeout: Option<Duration>,
     pub attempts: u32,
 }
+
+/// How much of an error body is read: far more than any error body DRS or the gateway sends,
+/// little enough that a proxy's endless error page is not held in memory.
+pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 impl CallRecord {
     fn update(&self, change: impl FnOnce(&mut CallState)) {
@@ -85,6 +96,8 @@ pub(crate) struct DrsTransport {
     pub project_id: String,
     pub retry: RetryPolicy,
     pub validate: bool,
+    /// The time the HTTP client allows one attempt.
+    pub timeout: Duration,
 }
 
 impl Transport for DrsTransport {
@@ -121,7 +134,10 @@ impl Transport for DrsTransport {
             duration_ms = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        Box::pin(self.send(client, request, operation).instrument(span))
+        Box::pin(
+            self.send(client, request, operation, span.clone())
+                .instrument(span),
+        )
     }
 }
 
@@ -131,6 +147,9 @@ impl DrsTransport {
         client: &reqwest::Client,
         request: reqwest::Request,
         operation: &'static str,
+        // The span the future runs in, given rather than looked up as the current span, which
+        // only subscribers that track entered spans can answer.
+        span: tracing::Span,
     ) -> reqwest::Result<reqwest::Response> {
         let started = Instant::now();
         let read_only = is_read_only(operation, request.method());
@@ -141,6 +160,7 @@ impl DrsTransport {
         let mut attempt = 0u32;
         let mut renewed = false;
         let mut original = Some(request);
+        // `None` when nothing was sent: the credentials failed, and said why in the record.
         let outcome = loop {
             attempt += 1;
             // A body that cannot be cloned (a stream) is sent once, with no retry.
@@ -151,14 +171,14 @@ impl DrsTransport {
                         Some(request) => (request, true),
                         // Only reached if a loop went on after its last chance, which the
                         // `last_chance` checks below rule out.
-                        None => break Ok(refusal()),
+                        None => break None,
                     },
                 };
             if let Err(mut failure) = self.credentials.authorize(&mut this_try, context).await {
                 failure.operation = Some(operation);
                 tracing::debug!(error = %failure, "credentials failed");
                 record(|state| state.failure = Some(Error::Authentication(failure)));
-                break Ok(refusal());
+                break None;
             }
 
             let sent = Instant::now();
@@ -197,35 +217,70 @@ impl DrsTransport {
                     );
                     tokio::time::sleep(delay).await;
                 }
-                _ => break outcome,
+                _ => break Some(outcome),
             }
         };
 
-        let span = tracing::Span::current();
         span.record("attempts", attempt);
+        let timeout = self.timeout;
+        record(|state| {
+            state.attempts = attempt;
+            state.timeout = Some(timeout);
+        });
+        let Some(outcome) = outcome else {
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            return Ok(refusal());
+        };
+        if let Ok(response) = &outcome {
+            let status = response.status().as_u16();
+            let id = request_id(response.headers());
+            span.record("status", status);
+            if let Some(id) = &id {
+                span.record("request_id", id.as_str());
+            }
+            record(|state| {
+                state.status = Some(status);
+                state.request_id = id;
+            });
+        }
+        let outcome = match outcome {
+            Ok(response) if !response.status().is_success() => keep_error_body(response).await,
+            other => other,
+        };
+
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         match &outcome {
-            Ok(response) => {
-                let status = response.status().as_u16();
-                let id = request_id(response.headers());
-                span.record("status", status);
-                if let Some(id) = &id {
-                    span.record("request_id", id.as_str());
-                }
-                tracing::debug!(status, "answered");
-                record(|state| {
-                    state.status = Some(status);
-                    state.request_id = id;
-                    state.attempts = attempt;
-                });
-            }
-            Err(error) => {
-                tracing::debug!(error = %error, "no answer");
-                record(|state| state.attempts = attempt);
-            }
+            Ok(response) => tracing::debug!(status = response.status().as_u16(), "answered"),
+            Err(error) => tracing::debug!(error = %error, "no answer"),
         }
         outcome
     }
+}
+
+/// Reads the start of an error answer's body into the call record, and hands the generated code
+/// the same answer with that start as its body. The generated code would decode the body into
+/// `ErrorResponse`, which keeps two members, or not at all for a status it does not expect; the
+/// bytes themselves tell the client what the service said.
+async fn keep_error_body(mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+    let mut body = BytesMut::new();
+    while body.len() < ERROR_BODY_LIMIT {
+        match response.chunk().await? {
+            Some(chunk) => body.extend_from_slice(&chunk),
+            None => break,
+        }
+    }
+    body.truncate(ERROR_BODY_LIMIT);
+    let body = body.freeze();
+
+    let mut copy = http::Response::new(body.clone());
+    *copy.status_mut() = response.status();
+    *copy.version_mut() = response.version();
+    *copy.headers_mut() = response.headers().clone();
+    // The body may have been cut short.
+    copy.headers_mut()
+        .insert(reqwest::header::CONTENT_LENGTH, body.len().into());
+    record(|state| state.error_body = Some(body));
+    Ok(reqwest::Response::from(copy))
 }
 
 /// Whether repeating `operation` cannot change anything on the service. The spec's operation

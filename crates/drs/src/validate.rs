@@ -58,20 +58,7 @@ pub(crate) fn check(
     if let Some(Value::Object(parameters)) = rules.get("query") {
         for (name, schema) in parameters {
             if let Some((_, raw)) = query.iter().find(|(key, _)| key == name) {
-                // Query values travel as text: numbers are checked as the numbers they spell.
-                let value = match schema.get("type").and_then(Value::as_str) {
-                    Some("integer" | "number") => match raw.parse::<f64>() {
-                        Ok(number) => serde_json::Number::from_f64(number)
-                            .map_or_else(|| Value::String(raw.clone()), Value::Number),
-                        Err(_) => Value::String(raw.clone()),
-                    },
-                    Some("boolean") => match raw.as_str() {
-                        "true" => Value::Bool(true),
-                        "false" => Value::Bool(false),
-                        _ => Value::String(raw.clone()),
-                    },
-                    _ => Value::String(raw.clone()),
-                };
+                let value = query_value(checker.type_of(schema), raw);
                 checker.value(schema, &value, name)?;
             }
         }
@@ -80,6 +67,31 @@ pub(crate) fn check(
         checker.value(schema, body, "")?;
     }
     Ok(())
+}
+
+/// A query value as the JSON value it spells: query values travel as text, and a number or a
+/// boolean is checked (bounds, enumerations) as what it stands for. An integer stays an integer,
+/// so that it equals the integers of an enumeration.
+fn query_value(kind: Option<&str>, raw: &str) -> Value {
+    let text = || Value::String(raw.to_string());
+    match kind {
+        Some("integer" | "number") => {
+            if let Ok(integer) = raw.parse::<i64>() {
+                Value::from(integer)
+            } else {
+                raw.parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or_else(text, Value::Number)
+            }
+        }
+        Some("boolean") => match raw {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => text(),
+        },
+        _ => text(),
+    }
 }
 
 struct Checker<'a> {
@@ -117,6 +129,18 @@ impl Checker<'_> {
             }
         }
         schema
+    }
+
+    /// The `type` of a schema, looking through references and `allOf`.
+    fn type_of<'s>(&'s self, schema: &'s Value) -> Option<&'s str> {
+        let schema = self.resolve(schema);
+        if let Some(kind) = schema.get("type").and_then(Value::as_str) {
+            return Some(kind);
+        }
+        match schema.get("allOf") {
+            Some(Value::Array(parts)) => parts.iter().find_map(|part| self.type_of(part)),
+            _ => None,
+        }
     }
 
     fn value(&self, schema: &Value, value: &Value, path: &str) -> Result<(), InvalidInput> {
@@ -400,6 +424,38 @@ mod tests {
                 (field, expected, found)
             );
         }
+    }
+
+    #[test]
+    fn query_values_are_checked_as_what_their_schema_resolves_to() {
+        let schemas = match json!({
+            "Status": { "type": "integer", "enum": [0, 2, 27] },
+            "Flag": { "type": "boolean" }
+        }) {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        let checker = Checker {
+            operation: "op",
+            schemas: &schemas,
+        };
+        let status = json!({ "$ref": "#/components/schemas/Status" });
+        let wrapped = json!({ "allOf": [{ "$ref": "#/components/schemas/Flag" }] });
+        assert_eq!(checker.type_of(&status), Some("integer"));
+        assert_eq!(checker.type_of(&wrapped), Some("boolean"));
+
+        let two = query_value(checker.type_of(&status), "2");
+        assert_eq!(two, json!(2));
+        assert_eq!(checker.value(&status, &two, "status"), Ok(()));
+        let one = query_value(Some("integer"), "1");
+        assert_eq!(
+            checker.value(&status, &one, "status").unwrap_err().found,
+            "1"
+        );
+        assert_eq!(query_value(Some("number"), "1.5"), json!(1.5));
+        assert_eq!(query_value(Some("integer"), "two"), json!("two"));
+        assert_eq!(query_value(Some("boolean"), "true"), json!(true));
+        assert_eq!(query_value(None, "2"), json!("2"));
     }
 
     #[test]
