@@ -335,7 +335,9 @@ async fn a_refused_iam_password_shows_nowhere() {
 async fn a_secret_key_shows_nowhere() {
     let (capture, _turn) = Capture::start().await;
     let server = serve(200, "aksk").await;
-    let keys = AkSk::new("AK-4f1c", SECRET_KEY).with_security_token(TOKEN);
+    let keys = AkSk::new("AK-4f1c", SECRET_KEY)
+        .and_then(|keys| keys.with_security_token(TOKEN))
+        .expect("well-formed test keys");
     let client = Client::builder()
         .endpoint(&server.uri())
         .project_id(PROJECT_ID)
