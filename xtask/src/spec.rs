@@ -80,6 +80,7 @@ pub fn check(document: &Value) -> Result<Report> {
         .unwrap_or_default();
     check_schemas(&schemas, &mut problems);
     check_references(document, &schemas, "", &mut problems);
+    check_schemas_are_used(document, &schemas, &mut problems);
 
     let validator = ExampleValidator::new(document)?;
     let mut ids = BTreeSet::new();
@@ -242,6 +243,56 @@ fn check_references(
                 check_references(child, schemas, &format!("{at}/{index}"), problems);
             }
         }
+        _ => {}
+    }
+}
+
+/// Every component schema is reached by a `$ref` or names the content of a JSON-encoded string
+/// (`x-drs-json-string-schema`), and every such name resolves. A schema reached by neither is a
+/// transcription left behind.
+fn check_schemas_are_used(
+    document: &Value,
+    schemas: &Map<String, Value>,
+    problems: &mut Vec<String>,
+) {
+    let mut used = BTreeSet::new();
+    collect_schema_uses(document, &mut used);
+    for name in &used {
+        if !schemas.contains_key(name) {
+            problems.push(format!(
+                "`x-drs-json-string-schema: {name}` names no component schema"
+            ));
+        }
+    }
+    for name in schemas.keys() {
+        if !used.contains(name) {
+            problems.push(format!(
+                "schema `{name}`: neither a `$ref` nor an `x-drs-json-string-schema` refers to it"
+            ));
+        }
+    }
+}
+
+fn collect_schema_uses(value: &Value, used: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(name)) = map.get("x-drs-json-string-schema") {
+                used.insert(name.clone());
+            }
+            if let Some(name) = schema_name(value) {
+                // Dangling references are reported by `check_references`.
+                used.insert(name.to_string());
+            }
+            for (key, child) in map {
+                if key == "value" && map.contains_key("summary") {
+                    continue;
+                }
+                collect_schema_uses(child, used);
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| collect_schema_uses(item, used)),
         _ => {}
     }
 }
@@ -596,6 +647,31 @@ mod tests {
             found.contains("`#/components/schemas/Tag` does not resolve"),
             "{found}"
         );
+    }
+
+    #[test]
+    fn every_schema_is_referred_to_and_every_json_string_schema_resolves() {
+        let mut broken = document();
+        broken["components"]["schemas"]["Orphan"] =
+            json!({ "type": "object", "x-drs-tables": ["4-1"] });
+        broken["components"]["schemas"]["ListJobsRequest"]["properties"]["filter"] =
+            json!({ "type": "string", "x-drs-json-string-schema": "Filter" });
+        let found = problems(&broken);
+        assert!(
+            found.contains("schema `Orphan`: neither a `$ref` nor"),
+            "{found}"
+        );
+        assert!(
+            found.contains("`x-drs-json-string-schema: Filter` names no component schema"),
+            "{found}"
+        );
+
+        let mut named = document();
+        named["components"]["schemas"]["Filter"] =
+            json!({ "type": "object", "x-drs-tables": ["4-1"] });
+        named["components"]["schemas"]["ListJobsRequest"]["properties"]["filter"] =
+            json!({ "type": "string", "x-drs-json-string-schema": "Filter" });
+        assert_eq!(problems(&named), "");
     }
 
     #[test]
