@@ -38,6 +38,14 @@ pub fn load(path: &Path) -> Result<Value> {
     Ok(document)
 }
 
+/// The document as JSON, for tools that read no YAML: keys in the order of the YAML, two-space
+/// indentation and a final newline, so that the file changes only where the spec does.
+pub fn to_json(document: &Value) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(document).context("rendering the spec as JSON")?;
+    text.push('\n');
+    Ok(text)
+}
+
 /// Every operation, in the order of the document.
 pub fn operations(document: &Value) -> Vec<Operation<'_>> {
     let mut found = Vec::new();
@@ -696,6 +704,18 @@ mod tests {
         broken["paths"]["/v3/{project_id}/jobs"]["post"]["responses"]["400"]["content"]["application/json"]
             ["schema"] = json!({ "$ref": "#/components/schemas/ListJobsRequest" });
         assert!(problems(&broken).contains("the 400 response must use ErrorResponse"));
+    }
+
+    #[test]
+    fn the_json_rendering_keeps_the_key_order_of_the_yaml() {
+        let document: Value = serde_norway::from_str(
+            "openapi: 3.0.3\ninfo:\n  version: '1'\n  title: DRS\npaths: {}\n",
+        )
+        .expect("parses");
+        assert_eq!(
+            to_json(&document).expect("renders"),
+            "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\n    \"version\": \"1\",\n    \"title\": \"DRS\"\n  },\n  \"paths\": {}\n}\n"
+        );
     }
 
     #[test]
