@@ -22,13 +22,22 @@ fn instances(schema: &'static Value, depth: u32) -> BoxedStrategy<Value> {
     if let Some([member]) = schema["allOf"].as_array().map(Vec::as_slice) {
         return instances(member, depth);
     }
+    // A nullable reference: the reference, or a schema that admits only `null`.
+    if let Some(members) = schema["anyOf"].as_array() {
+        let members = members.iter().map(|member| instances(member, depth));
+        return proptest::strategy::Union::new(members).boxed();
+    }
     let strategy = if let Some(values) = schema["enum"].as_array() {
         let values: Vec<Value> = values
             .iter()
             .filter(|value| !value.is_null())
             .cloned()
             .collect();
-        proptest::sample::select(values).boxed()
+        if values.is_empty() {
+            Just(Value::Null).boxed()
+        } else {
+            proptest::sample::select(values).boxed()
+        }
     } else {
         match schema["type"].as_str() {
             Some("object") => object(schema, depth),
@@ -168,6 +177,14 @@ pub fn undeclared_members(schema: &'static Value, value: &Value, path: &str) -> 
     }
     if let Some([member]) = schema["allOf"].as_array().map(Vec::as_slice) {
         return undeclared_members(member, value, path);
+    }
+    // The value belongs to the alternative that declares the most of it.
+    if let Some(members) = schema["anyOf"].as_array() {
+        return members
+            .iter()
+            .map(|member| undeclared_members(member, value, path))
+            .min_by_key(Vec::len)
+            .unwrap_or_default();
     }
     match value {
         Value::Object(map) => {

@@ -1,5 +1,6 @@
-//! Maintenance tasks of the workspace: `cargo xtask generate [--check]` regenerates the low-level
-//! client, the ergonomic crate's operation shortcuts and the test dispatch tables from `spec/drs-v3.yaml`.
+//! Maintenance tasks of the workspace: `cargo xtask generate [--check]` regenerates the JSON rendering
+//! of `spec/drs-v3.yaml`, the low-level client, the ergonomic crate's operation shortcuts and the test
+//! dispatch tables from it.
 
 mod appendix;
 mod codegen;
@@ -19,7 +20,8 @@ const USAGE: &str = "\
 usage: cargo xtask generate [--check]
        cargo xtask check [SPEC]
 
-  generate          check spec/drs-v3.yaml, regenerate the client crate and the test tables
+  generate          check spec/drs-v3.yaml, regenerate spec/drs-v3.json, the client crate and
+                    the test tables
   generate --check  write nothing; fail with a unified diff if the checked-in code is stale
   check [SPEC]      only check a spec (spec/drs-v3.yaml by default) and print its counts";
 
@@ -82,8 +84,13 @@ fn generate(check: bool) -> Result<bool> {
     let operations = ergonomic::operations(&document, &client)?;
     let constraints = ergonomic::constraints(&document)?;
     let appendix = appendix::generate(&root, &document)?;
+    let json = spec::to_json(&document)?;
 
     let outputs = [
+        Output {
+            path: root.join("spec/drs-v3.json"),
+            text: json,
+        },
         Output {
             path: root.join("crates/drs-api/src/generated.rs"),
             text: client,

@@ -158,6 +158,7 @@ fn rewrite_field(schema: &mut Value, hoisted_name: &str, hoisted: &mut Map<Strin
     let Some(map) = schema.as_object_mut() else {
         return;
     };
+    fold_nullable_reference(map);
     move_constraints_to_docs(map);
 
     if map.get("type").is_some_and(|kind| kind == "string")
@@ -194,6 +195,28 @@ fn rewrite_field(schema: &mut Value, hoisted_name: &str, hoisted: &mut Map<Strin
     {
         *schema = json!({ "description": description, "allOf": [{ "$ref": target }] });
     }
+}
+
+/// OpenAPI 3.0 makes a reference nullable only as an `anyOf` of the reference and a schema that
+/// admits nothing but `null`; typify would turn that into a struct of two flattened options. The
+/// single-member `allOf` beside `nullable: true` that replaces it becomes an `Option` of the
+/// referenced type.
+fn fold_nullable_reference(map: &mut Map<String, Value>) {
+    let Some(Value::Array(members)) = map.get("anyOf") else {
+        return;
+    };
+    let [reference, only_null] = members.as_slice() else {
+        return;
+    };
+    let admits_only_null =
+        only_null["nullable"] == true && only_null["enum"] == Value::Array(vec![Value::Null]);
+    if reference.get("$ref").is_none() || !admits_only_null {
+        return;
+    }
+    let reference = reference.clone();
+    map.remove("anyOf");
+    map.insert("nullable".into(), Value::Bool(true));
+    map.insert("allOf".into(), Value::Array(vec![reference]));
 }
 
 /// typify represents an optional array (or map) as a `Vec` that is left out when empty, so `[]`
@@ -329,7 +352,14 @@ mod tests {
                         "db_password": { "type": "string", "format": "password" },
                         "node_type": { "type": "string", "enum": ["micro", "high"], "default": "high" },
                         "children": { "type": "array", "items": { "type": "string" } },
-                        "direction": { "description": "Direction.", "$ref": "#/components/schemas/Direction" }
+                        "direction": { "description": "Direction.", "$ref": "#/components/schemas/Direction" },
+                        "parent": {
+                            "description": "Parent job.",
+                            "anyOf": [
+                                { "$ref": "#/components/schemas/Job" },
+                                { "type": "object", "nullable": true, "enum": [null] }
+                            ]
+                        }
                     }
                 },
                 "Direction": { "type": "string", "enum": ["up", "down"] },
@@ -387,6 +417,20 @@ mod tests {
         assert_eq!(
             properties["direction"],
             json!({ "description": "Direction.", "allOf": [{ "$ref": "#/components/schemas/Direction" }] })
+        );
+    }
+
+    #[test]
+    fn a_reference_or_null_becomes_a_nullable_single_member_all_of() {
+        let prepared = prepared();
+        let parent = &prepared.document["components"]["schemas"]["Job"]["properties"]["parent"];
+        assert_eq!(
+            parent,
+            &json!({
+                "description": "Parent job.",
+                "nullable": true,
+                "allOf": [{ "$ref": "#/components/schemas/Job" }]
+            })
         );
     }
 

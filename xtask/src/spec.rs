@@ -38,6 +38,14 @@ pub fn load(path: &Path) -> Result<Value> {
     Ok(document)
 }
 
+/// The document as JSON, for tools that read no YAML: keys in the order of the YAML, two-space
+/// indentation and a final newline, so that the file changes only where the spec does.
+pub fn to_json(document: &Value) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(document).context("rendering the spec as JSON")?;
+    text.push('\n');
+    Ok(text)
+}
+
 /// Every operation, in the order of the document.
 pub fn operations(document: &Value) -> Vec<Operation<'_>> {
     let mut found = Vec::new();
@@ -80,6 +88,7 @@ pub fn check(document: &Value) -> Result<Report> {
         .unwrap_or_default();
     check_schemas(&schemas, &mut problems);
     check_references(document, &schemas, "", &mut problems);
+    check_schemas_are_used(document, &schemas, &mut problems);
 
     let validator = ExampleValidator::new(document)?;
     let mut ids = BTreeSet::new();
@@ -242,6 +251,56 @@ fn check_references(
                 check_references(child, schemas, &format!("{at}/{index}"), problems);
             }
         }
+        _ => {}
+    }
+}
+
+/// Every component schema is reached by a `$ref` or names the content of a JSON-encoded string
+/// (`x-drs-json-string-schema`), and every such name resolves. A schema reached by neither is a
+/// transcription left behind.
+fn check_schemas_are_used(
+    document: &Value,
+    schemas: &Map<String, Value>,
+    problems: &mut Vec<String>,
+) {
+    let mut used = BTreeSet::new();
+    collect_schema_uses(document, &mut used);
+    for name in &used {
+        if !schemas.contains_key(name) {
+            problems.push(format!(
+                "`x-drs-json-string-schema: {name}` names no component schema"
+            ));
+        }
+    }
+    for name in schemas.keys() {
+        if !used.contains(name) {
+            problems.push(format!(
+                "schema `{name}`: neither a `$ref` nor an `x-drs-json-string-schema` refers to it"
+            ));
+        }
+    }
+}
+
+fn collect_schema_uses(value: &Value, used: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(name)) = map.get("x-drs-json-string-schema") {
+                used.insert(name.clone());
+            }
+            if let Some(name) = schema_name(value) {
+                // Dangling references are reported by `check_references`.
+                used.insert(name.to_string());
+            }
+            for (key, child) in map {
+                if key == "value" && map.contains_key("summary") {
+                    continue;
+                }
+                collect_schema_uses(child, used);
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| collect_schema_uses(item, used)),
         _ => {}
     }
 }
@@ -599,6 +658,31 @@ mod tests {
     }
 
     #[test]
+    fn every_schema_is_referred_to_and_every_json_string_schema_resolves() {
+        let mut broken = document();
+        broken["components"]["schemas"]["Orphan"] =
+            json!({ "type": "object", "x-drs-tables": ["4-1"] });
+        broken["components"]["schemas"]["ListJobsRequest"]["properties"]["filter"] =
+            json!({ "type": "string", "x-drs-json-string-schema": "Filter" });
+        let found = problems(&broken);
+        assert!(
+            found.contains("schema `Orphan`: neither a `$ref` nor"),
+            "{found}"
+        );
+        assert!(
+            found.contains("`x-drs-json-string-schema: Filter` names no component schema"),
+            "{found}"
+        );
+
+        let mut named = document();
+        named["components"]["schemas"]["Filter"] =
+            json!({ "type": "object", "x-drs-tables": ["4-1"] });
+        named["components"]["schemas"]["ListJobsRequest"]["properties"]["filter"] =
+            json!({ "type": "string", "x-drs-json-string-schema": "Filter" });
+        assert_eq!(problems(&named), "");
+    }
+
+    #[test]
     fn request_example_urls_must_fit_the_path_and_its_parameters() {
         let mut broken = document();
         broken["paths"]["/v3/{project_id}/jobs"]["post"]["x-drs-request-examples"] =
@@ -620,6 +704,18 @@ mod tests {
         broken["paths"]["/v3/{project_id}/jobs"]["post"]["responses"]["400"]["content"]["application/json"]
             ["schema"] = json!({ "$ref": "#/components/schemas/ListJobsRequest" });
         assert!(problems(&broken).contains("the 400 response must use ErrorResponse"));
+    }
+
+    #[test]
+    fn the_json_rendering_keeps_the_key_order_of_the_yaml() {
+        let document: Value = serde_norway::from_str(
+            "openapi: 3.0.3\ninfo:\n  version: '1'\n  title: DRS\npaths: {}\n",
+        )
+        .expect("parses");
+        assert_eq!(
+            to_json(&document).expect("renders"),
+            "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\n    \"version\": \"1\",\n    \"title\": \"DRS\"\n  },\n  \"paths\": {}\n}\n"
+        );
     }
 
     #[test]
