@@ -1,8 +1,10 @@
 //! Maintenance tasks of the workspace: `cargo xtask generate [--check]` regenerates the low-level
-//! client, the ergonomic crate's operation shortcuts and the test dispatch tables from `spec/drs-v3.yaml`.
+//! client, the ergonomic crate's operation shortcuts and the test dispatch tables from `spec/drs-v3.yaml`;
+//! `cargo xtask diff` compares two versions of the spec and says which version bump they need.
 
 mod appendix;
 mod codegen;
+mod diff;
 mod ergonomic;
 mod open_enum;
 mod prepare;
@@ -18,10 +20,13 @@ use anyhow::{Context, Result, bail};
 const USAGE: &str = "\
 usage: cargo xtask generate [--check]
        cargo xtask check [SPEC]
+       cargo xtask diff OLD NEW [--format text|markdown]
 
   generate          check spec/drs-v3.yaml, regenerate the client crate and the test tables
   generate --check  write nothing; fail with a unified diff if the checked-in code is stale
-  check [SPEC]      only check a spec (spec/drs-v3.yaml by default) and print its counts";
+  check [SPEC]      only check a spec (spec/drs-v3.yaml by default) and print its counts
+  diff OLD NEW      list the changes from spec OLD to spec NEW, whether each breaks callers of
+                    the crates, and the version bump; `--format markdown` drafts CHANGELOG.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +40,15 @@ fn main() -> ExitCode {
         ["generate", "--check"] => generate(true),
         ["check"] => check_only(&workspace_root().join("spec/drs-v3.yaml")),
         ["check", path] => check_only(Path::new(path)),
+        ["diff", rest @ ..] => match diff_arguments(rest) {
+            Some((old, new, format)) => {
+                diff::run(&workspace_root(), old, new, format).map(|()| true)
+            }
+            None => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         ["help"] | ["--help"] | ["-h"] => {
             println!("{USAGE}");
             Ok(true)
@@ -51,6 +65,30 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The two spec paths and the format of `diff OLD NEW [--format text|markdown]`.
+fn diff_arguments<'a>(arguments: &[&'a str]) -> Option<(&'a Path, &'a Path, diff::Format)> {
+    let mut format = diff::Format::Text;
+    let mut paths = Vec::new();
+    let mut rest = arguments.iter();
+    while let Some(argument) = rest.next() {
+        let value = match *argument {
+            "--format" => Some(*rest.next()?),
+            other => other.strip_prefix("--format="),
+        };
+        match value {
+            Some("text") => format = diff::Format::Text,
+            Some("markdown") => format = diff::Format::Markdown,
+            Some(_) => return None,
+            None if argument.starts_with("--") => return None,
+            None => paths.push(Path::new(*argument)),
+        }
+    }
+    match paths[..] {
+        [old, new] => Some((old, new, format)),
+        _ => None,
     }
 }
 
