@@ -1,8 +1,10 @@
 //! Maintenance tasks of the workspace: `cargo xtask generate [--check]` regenerates the low-level
 //! client, the ergonomic crate's operation shortcuts and the test dispatch tables from `spec/drs-v3.yaml`;
-//! `cargo xtask diff` compares two versions of the spec and says which version bump they need.
+//! `cargo xtask diff` compares two versions of the spec and says which version bump they need;
+//! `cargo xtask audit` compares the spec with the text of the reference.
 
 mod appendix;
+mod audit;
 mod codegen;
 mod diff;
 mod ergonomic;
@@ -21,12 +23,15 @@ const USAGE: &str = "\
 usage: cargo xtask generate [--check]
        cargo xtask check [SPEC]
        cargo xtask diff OLD NEW [--format text|markdown]
+       cargo xtask audit --reference FILE [--spec SPEC]
 
   generate          check spec/drs-v3.yaml, regenerate the client crate and the test tables
   generate --check  write nothing; fail with a unified diff if the checked-in code is stale
   check [SPEC]      only check a spec (spec/drs-v3.yaml by default) and print its counts
   diff OLD NEW      list the changes from spec OLD to spec NEW, whether each breaks callers of
-                    the crates, and the version bump; `--format markdown` drafts CHANGELOG.md";
+                    the crates, and the version bump; `--format markdown` drafts CHANGELOG.md
+  audit             list what the reference text FILE documents that the spec lacks, and the
+                    reverse; the spec's known-differences.yaml names the deliberate ones";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,6 +54,14 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        ["audit", "--reference", reference] => audit::run(
+            Path::new(reference),
+            &workspace_root().join("spec/drs-v3.yaml"),
+        ),
+        ["audit", "--reference", reference, "--spec", spec]
+        | ["audit", "--spec", spec, "--reference", reference] => {
+            audit::run(Path::new(reference), Path::new(spec))
+        }
         ["help"] | ["--help"] | ["-h"] => {
             println!("{USAGE}");
             Ok(true)
