@@ -3,8 +3,12 @@
 //! as JSON, and request example URLs.
 //!
 //! Body tables are matched through the spec's `x-drs-tables`: a schema's fields are compared
-//! with the rows of every table it names. The headers `Content-Type` and `X-Auth-Token` are not
-//! parameters in the spec (spec/README.md: the media type and the security scheme carry them).
+//! with the rows of all the tables it names together, so a field of a shared schema that only
+//! one of its tables lists is not reported (spec/README.md: one schema, the union of the
+//! tables). Values are compared where the reference lists them as bullets (`● value：meaning`)
+//! and the spec has an enumeration, or lists at least two under 取值/枚举值 for a field the
+//! spec leaves open. The headers `Content-Type` and `X-Auth-Token` are not parameters in the
+//! spec (spec/README.md: the media type and the security scheme carry them).
 
 use std::collections::{BTreeMap, BTreeSet};
 

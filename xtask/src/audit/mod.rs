@@ -2,7 +2,8 @@
 //! the reference README) with the spec, and lists what the reference documents that the spec
 //! lacks, what the spec has that the reference does not document, and what both have but
 //! differently: operations, parameters, body tables and their fields, enumeration values,
-//! JSON examples and request example URLs. Chapter 4 is read; the appendix is not.
+//! JSON examples and request example URLs. Chapter 4 is read; the appendix is not. Fields are
+//! compared by name: types, requiredness, defaults and descriptions are not compared.
 //!
 //! Deliberate departures are listed in `known-differences.yaml` next to the spec, each naming
 //! the ERRATA.md entry that explains it; the audit reports them as corrected. It succeeds when

@@ -1,5 +1,5 @@
-//! Reads the text of the reference PDF (chapter 4): each operation's section with its URI, its
-//! parameter and body tables, and its request and response examples.
+//! Reads the text of the reference PDF (chapter 4, up to the appendix): each operation's section
+//! with its URI, its parameter and body tables, and its request and response examples.
 //!
 //! The text has the artefacts of a PDF, which the reader undoes:
 //! - a table cell wraps at about 14 characters, so a field name can continue on the next lines
@@ -7,7 +7,7 @@
 //! - a page break repeats a table's header row in the middle of the table;
 //! - an enumeration value in a bullet list can wrap (`FULL_TRANSFER_COMPLE` / `TE：...`);
 //! - a line of an example wraps inside a JSON string (the line break is not part of the value),
-//!   and a long URL wraps after a `/` or a `?`.
+//!   and a long URL wraps onto the next line.
 
 use serde_json::Value;
 
@@ -95,6 +95,9 @@ pub fn sections(text: &str) -> Vec<Section> {
     let mut index = 0;
     while index < lines.len() {
         let line = lines[index].trim();
+        if is_appendix_heading(line) {
+            break;
+        }
         if let Some((number, title)) = heading(&lines, index) {
             sections.push(Section {
                 number,
@@ -160,6 +163,16 @@ fn heading(lines: &[&str], index: usize) -> Option<(String, String)> {
     (numbered && opens_section).then(|| (number.to_string(), title.trim().to_string()))
 }
 
+/// "A 附录": the appendix, where chapter 4 ends. A lettered heading has a Chinese title.
+fn is_appendix_heading(line: &str) -> bool {
+    line.split_once(' ').is_some_and(|(letter, title)| {
+        letter.len() == 1
+            && letter.chars().all(|c| c.is_ascii_uppercase())
+            && !title.is_empty()
+            && title.chars().all(|c| !c.is_ascii())
+    })
+}
+
 fn is_table_title(line: &str) -> bool {
     table_title(line).is_some()
 }
@@ -209,11 +222,11 @@ fn table(lines: &[&str], start: usize) -> (Option<Table>, usize) {
         .iter()
         .map(|line| line.trim())
         .map(|line| match header_row(line) {
-            Some(Some(required)) => {
+            Some(Header::Columns { required }) => {
                 with_required.get_or_insert(required);
                 ""
             }
-            Some(None) => "",
+            Some(Header::Piece) => "",
             None => line,
         })
         .collect();
@@ -228,18 +241,29 @@ fn table(lines: &[&str], start: usize) -> (Option<Table>, usize) {
     (Some(table), end)
 }
 
-/// Whether a line is (a piece of) a table's header row, and if it says so, whether the table
-/// has a requiredness column. Headers come as "参数 是否必选 参数类型 描述", "名称 是否必选
-/// 参数类型 说明", "参数 参数类型 描述", or with 是否必选 printed one character a line
-/// ("名称 是", "否", "必", "选", "参数类型 说明").
-fn header_row(line: &str) -> Option<Option<bool>> {
+/// A line of a table's header row.
+enum Header {
+    /// The line that says whether the table has a requiredness column.
+    Columns { required: bool },
+    /// Another piece of a header printed over several lines.
+    Piece,
+}
+
+/// Whether a line belongs to a table's header row. Headers come as "参数 是否必选 参数类型 描述",
+/// "名称 是否必选 参数类型 说明", "参数 参数类型 描述", or with 是否必选 printed one character a
+/// line ("名称 是", "否", "必", "选", "参数类型 说明").
+fn header_row(line: &str) -> Option<Header> {
     match line {
-        "名称 是" => Some(Some(true)),
-        "否" | "必" | "选" | "参数类型 说明" | "参数类型 描述" => Some(None),
+        "名称 是" => Some(Header::Columns { required: true }),
+        "否" | "必" | "选" | "参数类型 说明" | "参数类型 描述" => {
+            Some(Header::Piece)
+        }
         _ if (line.starts_with("参数 ") || line.starts_with("名称 "))
             && line.contains("参数类型") =>
         {
-            Some(Some(line.contains("是否必选")))
+            Some(Header::Columns {
+                required: line.contains("是否必选"),
+            })
         }
         _ => None,
     }
@@ -311,21 +335,14 @@ fn is_type(word: &str) -> bool {
 
 /// "job_id 是 String 任务ID。" (or "job_id String 任务ID。" without the requiredness column).
 fn single_line_row(line: &str, with_required: bool) -> Option<&str> {
-    let mut words = line.split(' ');
-    let name = words.next()?;
-    if !is_name_piece(name) || !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-        return None;
-    }
-    let rest: Vec<&str> = words.collect();
-    let typed = match (with_required, rest.as_slice()) {
-        (true, [required, kind, ..]) => matches!(*required, "是" | "否") && is_type(kind),
-        (false, [kind, ..]) => is_type(kind),
-        _ => false,
-    };
-    typed.then_some(name)
+    let (name, rest) = line.split_once(' ')?;
+    let named =
+        is_name_piece(name) && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    (named && continues_row(rest, with_required)).then_some(name)
 }
 
-/// The line that carries on a row whose name wrapped: "是 String ..." or "String ...".
+/// What follows the name in a row, or the line that carries on a row whose name wrapped:
+/// "是 String ..." (with the requiredness column) or "String ...".
 fn continues_row(line: &str, with_required: bool) -> bool {
     let words: Vec<&str> = line.split(' ').collect();
     match (with_required, words.as_slice()) {
@@ -468,6 +485,7 @@ fn title_before(lines: &[&str], index: usize) -> String {
             line.trim_start_matches('●')
                 .trim()
                 .trim_end_matches(['：', ':'])
+                .trim()
                 .to_string()
         })
         .unwrap_or_default()

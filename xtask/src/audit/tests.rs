@@ -163,6 +163,8 @@ fn examples_are_read_as_json_with_wrapped_strings_and_urls_rejoined() {
         )
     );
     assert!(get.body.is_none());
+    // The example of the appendix is not one of 4.1.2's.
+    assert_eq!(sections[1].response_examples.len(), 1);
     let invalid = &sections[1].response_examples[0];
     assert!(
         matches!(&invalid.body, Some(Err(error)) if error.contains("line 3")),

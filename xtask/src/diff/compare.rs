@@ -65,9 +65,10 @@ fn change(subject: &Subject, summary: String, bump: Bump, reason: &'static str) 
 }
 
 /// A short description of a schema's Rust-relevant shape: "string (password)", "array of Tag",
-/// "map of ProgressInfo", "integer (int64), nullable".
+/// "map of ProgressInfo". `nullable` is left out: whether it changes the Rust type depends on
+/// the field's requiredness (see `compare_field`).
 pub fn describe(schema: &Value) -> String {
-    let mut text = if let Some(name) = spec::schema_name(schema) {
+    if let Some(name) = spec::schema_name(schema) {
         name.to_string()
     } else if let Some([only]) = schema["allOf"].as_array().map(Vec::as_slice) {
         describe(only)
@@ -85,11 +86,11 @@ pub fn describe(schema: &Value) -> String {
             },
             None => "any value".to_string(),
         }
-    };
-    if schema["nullable"] == true {
-        text.push_str(", nullable");
     }
-    text
+}
+
+fn is_nullable(schema: &Value) -> bool {
+    schema["nullable"] == true
 }
 
 /// The values of an inline enumeration on the schema or on its items.
@@ -629,8 +630,13 @@ fn added_field(subject: &Subject, path: &str, field: &Field<'_>, built: bool) ->
     } else {
         "optional"
     };
+    let nullable = if is_nullable(field.schema) {
+        ", nullable"
+    } else {
+        ""
+    };
     let summary = format!(
-        "field `{path}` added: {}, {requiredness}",
+        "field `{path}` added: {}, {requiredness}{nullable}",
         describe(field.schema)
     );
     let (bump, reason) = match (built, field.required) {
@@ -667,6 +673,26 @@ fn compare_field(
             Bump::Major,
             OPTION_CHANGED,
         ));
+    }
+    if is_nullable(old.schema) != is_nullable(new.schema) {
+        let now = if is_nullable(new.schema) {
+            "nullable"
+        } else {
+            "not nullable"
+        };
+        let summary = format!("{what} becomes {now}");
+        // An optional field is an `Option` either way; a required one becomes one, or stops
+        // being one.
+        changes.push(if old.required || new.required {
+            change(subject, summary, Bump::Major, OPTION_CHANGED)
+        } else {
+            change(
+                subject,
+                summary,
+                Bump::Patch,
+                "an optional field is an Option either way; only null's acceptance changes",
+            )
+        });
     }
     changes.extend(compare_enum(subject, &what, old.schema, new.schema));
     changes.extend(compare_constraints(subject, &what, old.schema, new.schema));

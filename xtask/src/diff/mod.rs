@@ -25,8 +25,9 @@
 //! - a required field added to a type only read from responses: decoding refuses a body
 //!   without it;
 //! - the type or the format of a schema or a field changed (typify derives the Rust type from
-//!   both: `int32` is `i32`, `int64` is `i64`, `password` is `Secret`), including `nullable`;
-//! - a field made required or optional: its Rust type changes between `T` and `Option<T>`;
+//!   both: `int32` is `i32`, `int64` is `i64`, `password` is `Secret`);
+//! - a field made required or optional, or a required field made nullable or not: its Rust
+//!   type changes between `T` and `Option<T>`;
 //! - an enumeration value added or removed: the Rust enum gains or loses a variant, so an
 //!   exhaustive `match` stops compiling, and a value that decoded as `Unknown` now decodes as
 //!   the new variant (or the other way round).
@@ -44,7 +45,8 @@
 //! - an error status added, removed or changed (every error decodes into the crate's `Error`);
 //!   a success status added or removed while the set of success body schemas stays the same;
 //! - a default or a validation keyword changed (`minLength`, `maximum`, `pattern`, ...): these
-//!   are documentation and client-side checks, not types.
+//!   are documentation and client-side checks, not types;
+//! - an optional field made nullable or not: it is an `Option` either way.
 //!
 //! Descriptions, summaries, examples and the `x-drs-*` annotations are not compared.
 //!

@@ -295,6 +295,29 @@ fn removed_retyped_and_requiredness_changed_fields_are_major() {
 }
 
 #[test]
+fn nullable_changes_the_type_of_required_fields_only() {
+    let mut changed = base();
+    schema(&mut changed, "ListJobsRequest")["properties"]["status"] =
+        json!({ "allOf": [{ "$ref": "#/components/schemas/JobStatus" }], "nullable": true });
+    schema(&mut changed, "ListJobsRequest")["properties"]["name"]["nullable"] = json!(true);
+    assert_eq!(
+        changes(&changed),
+        vec![
+            (
+                "ListJobsRequest".to_string(),
+                "field `name` becomes nullable".to_string(),
+                Bump::Patch
+            ),
+            (
+                "ListJobsRequest".to_string(),
+                "field `status` becomes nullable".to_string(),
+                Bump::Major
+            ),
+        ]
+    );
+}
+
+#[test]
 fn enumeration_values_added_or_removed_are_major_wherever_they_are_used() {
     let mut changed = base();
     schema(&mut changed, "JobStatus")["enum"] = json!(["RUNNING", "PAUSED"]);
