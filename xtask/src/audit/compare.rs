@@ -156,6 +156,7 @@ pub fn compare(sections: &[Section], document: &Value) -> Vec<Finding> {
         }
     }
     compare_fields(sections, document, &mut findings);
+    compare_table_sections(sections, document, &operations, &mut findings);
     findings.sort_by(|a, b| (section_order(&a.section), a).cmp(&(section_order(&b.section), b)));
     findings
 }
@@ -455,6 +456,90 @@ fn compare_fields(sections: &[Section], document: &Value, found: &mut Vec<Findin
                 ),
             });
         }
+    }
+}
+
+/// Checks that each table a schema names in `x-drs-tables` belongs to a section whose operation
+/// reaches the schema: otherwise the table is attributed to the wrong schema.
+fn compare_table_sections(
+    sections: &[Section],
+    document: &Value,
+    operations: &BTreeMap<&str, spec::Operation<'_>>,
+    found: &mut Vec<Finding>,
+) {
+    let reached: BTreeMap<&str, (&str, BTreeSet<String>)> = operations
+        .iter()
+        .map(|(section, operation)| {
+            (
+                *section,
+                (operation.id, reached_schemas(document, operation)),
+            )
+        })
+        .collect();
+    let empty = serde_json::Map::new();
+    let schemas = document["components"]["schemas"]
+        .as_object()
+        .unwrap_or(&empty);
+    for section in sections {
+        let Some((id, reach)) = reached.get(section.number.as_str()) else {
+            continue;
+        };
+        for table in &section.tables {
+            for (name, schema) in schemas {
+                let names_table = schema["x-drs-tables"]
+                    .as_array()
+                    .is_some_and(|tables| tables.iter().any(|t| *t == table.number.as_str()));
+                if names_table && !reach.contains(name) {
+                    found.push(Finding {
+                        section: section.number.clone(),
+                        kind: Kind::Table,
+                        subject: format!("table {}", table.number),
+                        side: Side::Different,
+                        detail: format!("named by schema {name}, which `{id}` does not reach"),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The schemas an operation reaches through `$ref`s, and through `x-drs-json-string-schema`
+/// (the schema of a JSON text carried in a string); example values are data, not schema.
+fn reached_schemas(document: &Value, operation: &spec::Operation<'_>) -> BTreeSet<String> {
+    let mut pending = Vec::new();
+    for parameter in spec::parameters(document, operation.body) {
+        collect_references(parameter, &mut pending);
+    }
+    collect_references(&operation.body["requestBody"], &mut pending);
+    collect_references(&operation.body["responses"], &mut pending);
+    let mut reached = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if reached.insert(name.clone()) {
+            collect_references(&document["components"]["schemas"][&name], &mut pending);
+        }
+    }
+    reached
+}
+
+fn collect_references(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = spec::schema_name(value) {
+                found.push(name.to_string());
+            }
+            if let Some(name) = map.get("x-drs-json-string-schema").and_then(Value::as_str) {
+                found.push(name.to_string());
+            }
+            for (key, child) in map {
+                if key != "examples" && key != "example" {
+                    collect_references(child, found);
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| collect_references(item, found)),
+        _ => {}
     }
 }
 

@@ -359,6 +359,23 @@ fn operations_tables_examples_and_urls_are_compared() {
 }
 
 #[test]
+fn a_table_named_by_a_schema_its_section_does_not_reach_is_reported() {
+    // A copy of the 4.1.2 response schema that no operation uses.
+    let findings = findings_after(|document| {
+        let copy = schema(document, "ShowJobDetailResponse").clone();
+        document["components"]["schemas"]["JobDetailCopy"] = copy;
+    });
+    assert_eq!(
+        brief(&findings),
+        [("4.1.2", Kind::Table, "table 4-10", Side::Different)]
+    );
+    assert_eq!(
+        findings[0].detail,
+        "named by schema JobDetailCopy, which `show_job_detail` does not reach"
+    );
+}
+
+#[test]
 fn differences_name_the_key_paths() {
     let found = differences(
         &json!({ "a": [1, 2], "b": { "c": "x" }, "d": true }),
