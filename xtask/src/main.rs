@@ -1,9 +1,13 @@
-//! Maintenance tasks of the workspace: `cargo xtask generate [--check]` regenerates the JSON rendering
-//! of `spec/drs-v3.yaml`, the low-level client, the ergonomic crate's operation shortcuts and the test
-//! dispatch tables from it.
+//! Maintenance tasks of the workspace: `cargo xtask generate [--check]` regenerates, from
+//! `spec/drs-v3.yaml`, its JSON rendering, the low-level client, the ergonomic crate's request
+//! builders and constraints, the appendix tables and the test dispatch tables; `cargo xtask diff`
+//! compares two versions of the spec and says which version bump they need; `cargo xtask audit`
+//! compares the spec with the text of the reference.
 
 mod appendix;
+mod audit;
 mod codegen;
+mod diff;
 mod ergonomic;
 mod open_enum;
 mod prepare;
@@ -19,11 +23,17 @@ use anyhow::{Context, Result, bail};
 const USAGE: &str = "\
 usage: cargo xtask generate [--check]
        cargo xtask check [SPEC]
+       cargo xtask diff OLD NEW [--format text|markdown]
+       cargo xtask audit --reference FILE [--spec SPEC]
 
   generate          check spec/drs-v3.yaml, regenerate spec/drs-v3.json, the client crate and
                     the test tables
   generate --check  write nothing; fail with a unified diff if the checked-in code is stale
-  check [SPEC]      only check a spec (spec/drs-v3.yaml by default) and print its counts";
+  check [SPEC]      only check a spec (spec/drs-v3.yaml by default) and print its counts
+  diff OLD NEW      list the changes from spec OLD to spec NEW, whether each breaks callers of
+                    the crates, and the version bump; `--format markdown` drafts CHANGELOG.md
+  audit             list what the reference text FILE documents that the spec lacks, and the
+                    reverse; the spec's known-differences.yaml names the deliberate ones";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,6 +47,23 @@ fn main() -> ExitCode {
         ["generate", "--check"] => generate(true),
         ["check"] => check_only(&workspace_root().join("spec/drs-v3.yaml")),
         ["check", path] => check_only(Path::new(path)),
+        ["diff", rest @ ..] => match diff_arguments(rest) {
+            Some((old, new, format)) => {
+                diff::run(&workspace_root(), old, new, format).map(|()| true)
+            }
+            None => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
+        ["audit", "--reference", reference] => audit::run(
+            Path::new(reference),
+            &workspace_root().join("spec/drs-v3.yaml"),
+        ),
+        ["audit", "--reference", reference, "--spec", spec]
+        | ["audit", "--spec", spec, "--reference", reference] => {
+            audit::run(Path::new(reference), Path::new(spec))
+        }
         ["help"] | ["--help"] | ["-h"] => {
             println!("{USAGE}");
             Ok(true)
@@ -53,6 +80,30 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The two spec paths and the format of `diff OLD NEW [--format text|markdown]`.
+fn diff_arguments<'a>(arguments: &[&'a str]) -> Option<(&'a Path, &'a Path, diff::Format)> {
+    let mut format = diff::Format::Text;
+    let mut paths = Vec::new();
+    let mut rest = arguments.iter();
+    while let Some(argument) = rest.next() {
+        let value = match *argument {
+            "--format" => Some(*rest.next()?),
+            other => other.strip_prefix("--format="),
+        };
+        match value {
+            Some("text") => format = diff::Format::Text,
+            Some("markdown") => format = diff::Format::Markdown,
+            Some(_) => return None,
+            None if argument.starts_with("--") => return None,
+            None => paths.push(Path::new(*argument)),
+        }
+    }
+    match paths[..] {
+        [old, new] => Some((old, new, format)),
+        _ => None,
     }
 }
 

@@ -1,0 +1,217 @@
+//! `cargo xtask diff OLD NEW`: what changed between two versions of the spec, and which version
+//! bump the crates need for it.
+//!
+//! Operations are matched by `operationId`, their parameters by name, schemas by component name
+//! and fields by their path inside the schema. Each change is listed under its operation or its
+//! schema, with the field paths through which operations reach it (`$ref`s are followed).
+//!
+//! # What breaks a caller of the Rust crates
+//!
+//! The rules follow how the generated code is shaped today: every schema is a plain struct with
+//! public fields and no `#[non_exhaustive]`, an optional field is an `Option`, every enumeration
+//! is a Rust enum with one variant per documented value plus `Unknown`, also exhaustive. Callers
+//! build request types (with struct literals, as the crate documentation shows, or with the
+//! generated builders) and read response types.
+//!
+//! Major (breaking):
+//! - an operation, a parameter, a schema or a field removed;
+//! - a required parameter added, or a parameter made required (`send` fails until it is set);
+//! - a request body added as required or removed, or its schema changed; a success response
+//!   whose body schema changes, or a success status added or removed that changes the set of
+//!   body schemas a call can return;
+//! - a field added to a type that callers build, optional or not: a struct literal that does
+//!   not name the new field stops compiling. A type is built by callers when a request body or
+//!   a parameter reaches it, or when no operation reaches it at all;
+//! - a required field added to a type only read from responses: decoding refuses a body
+//!   without it;
+//! - the type or the format of a schema or a field changed (typify derives the Rust type from
+//!   both: `int32` is `i32`, `int64` is `i64`, `password` is `Secret`);
+//! - a field made required or optional, or a required field made nullable or not: its Rust
+//!   type changes between `T` and `Option<T>`;
+//! - an enumeration value added or removed: the Rust enum gains or loses a variant, so an
+//!   exhaustive `match` stops compiling, and a value that decoded as `Unknown` now decodes as
+//!   the new variant (or the other way round).
+//!
+//! Minor (an addition that breaks nothing):
+//! - an operation added (a new `Client` method), an optional parameter added (a new setter), a
+//!   schema added (a new type), an optional request body added;
+//! - an optional field added to a type only read from responses: a body without it still
+//!   decodes, to `None`. Response types are for reading; code that builds one with a struct
+//!   literal (a test double, say) has to name the new field, and that use is not counted.
+//!
+//! Patch (the Rust API stays the same, the behaviour follows the spec):
+//! - an operation's path or method changed (the method keeps its name and setters); a
+//!   parameter's location changed; a parameter made optional (its setter does not change);
+//! - an error status added, removed or changed (every error decodes into the crate's `Error`);
+//!   a success status added or removed while the set of success body schemas stays the same;
+//! - a default or a validation keyword changed (`minLength`, `maximum`, `pattern`, ...): these
+//!   are documentation and client-side checks, not types;
+//! - an optional field made nullable or not: it is an `Option` either way.
+//!
+//! Descriptions, summaries, examples and the `x-drs-*` annotations are not compared.
+//!
+//! # From the bump to a version
+//!
+//! The crates are 0.x. Cargo treats the first non-zero number as the compatibility boundary, so
+//! for 0.x.y a major bump gives 0.(x+1).0, and a minor or a patch bump gives 0.x.(y+1): a
+//! 0.x release has no separate number for additions. From 1.0.0 on, the three bumps move the
+//! three numbers as usual.
+
+mod compare;
+mod render;
+mod usage;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::spec;
+
+pub use compare::compare;
+
+/// How far a change moves the crates' version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Bump {
+    Patch,
+    Minor,
+    Major,
+}
+
+impl Bump {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Patch => "patch",
+            Self::Minor => "minor",
+            Self::Major => "major",
+        }
+    }
+}
+
+/// What a change is listed under: the operation or the schema it touches.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Subject {
+    Operation(String),
+    Schema(String),
+}
+
+/// One difference between the two specs.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub subject: Subject,
+    /// What changed, in a few words: "field `x` added: string, optional".
+    pub summary: String,
+    pub bump: Bump,
+    /// Why the change has this bump, for a caller of the crates.
+    pub reason: &'static str,
+    /// Where operations reach the changed item: "list_jobs request body: jobs[].name".
+    pub locations: Vec<String>,
+}
+
+/// The output format of the command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+}
+
+/// A published crate and the version its manifest holds.
+pub struct CrateVersion {
+    pub name: &'static str,
+    pub version: String,
+}
+
+/// What the report says about the two documents besides their changes.
+pub struct Header {
+    pub old_version: String,
+    pub new_version: String,
+    pub crates: Vec<CrateVersion>,
+}
+
+/// The crates whose version follows the spec, with the manifest each version is read from.
+const CRATES: [(&str, &str); 2] = [
+    ("huaweicloud-drs-api", "crates/drs-api/Cargo.toml"),
+    ("huaweicloud-drs", "crates/drs/Cargo.toml"),
+];
+
+pub fn run(root: &Path, old_path: &Path, new_path: &Path, format: Format) -> Result<()> {
+    let old = spec::load(old_path)?;
+    let new = spec::load(new_path)?;
+    let changes = compare(&old, &new);
+    let header = Header {
+        old_version: info_version(&old),
+        new_version: info_version(&new),
+        crates: crate_versions(root)?,
+    };
+    let report = match format {
+        Format::Text => render::text(&header, &changes),
+        Format::Markdown => render::markdown(&header, &changes),
+    };
+    print!("{report}");
+    Ok(())
+}
+
+fn info_version(document: &serde_json::Value) -> String {
+    document["info"]["version"]
+        .as_str()
+        .unwrap_or("(no info.version)")
+        .to_string()
+}
+
+fn crate_versions(root: &Path) -> Result<Vec<CrateVersion>> {
+    CRATES
+        .iter()
+        .map(|(name, manifest)| {
+            let path = root.join(manifest);
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let version = package_version(&text)
+                .with_context(|| format!("{}: no `version = \"...\"` line", path.display()))?;
+            Ok(CrateVersion {
+                name,
+                version: version.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The `version` of a manifest's `[package]` table.
+fn package_version(manifest: &str) -> Option<&str> {
+    let mut in_package = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if in_package && let Some(rest) = line.strip_prefix("version") {
+            let value = rest.trim_start().strip_prefix('=')?.trim();
+            return value.strip_prefix('"')?.strip_suffix('"');
+        }
+    }
+    None
+}
+
+/// The highest bump among the changes, if any change needs one.
+pub fn bump(changes: &[Change]) -> Option<Bump> {
+    changes.iter().map(|change| change.bump).max()
+}
+
+/// The version after `bump`, following the 0.x rule of the module documentation; `None` when
+/// the version is not a plain `major.minor.patch`.
+pub fn next_version(version: &str, bump: Bump) -> Option<String> {
+    let numbers: Vec<u64> = version
+        .split('.')
+        .map(|part| part.parse().ok())
+        .collect::<Option<_>>()?;
+    let [major, minor, patch] = numbers[..] else {
+        return None;
+    };
+    let next = match (major, bump) {
+        (0, Bump::Major) => (0, minor + 1, 0),
+        (0, Bump::Minor | Bump::Patch) => (0, minor, patch + 1),
+        (_, Bump::Major) => (major + 1, 0, 0),
+        (_, Bump::Minor) => (major, minor + 1, 0),
+        (_, Bump::Patch) => (major, minor, patch + 1),
+    };
+    Some(format!("{}.{}.{}", next.0, next.1, next.2))
+}
