@@ -9,6 +9,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::spec::{Operation, RequestExample};
+
 /// An example decoded into its Rust type: the type encoded back to JSON, and its `Debug` form.
 pub struct Decoded {
     pub encoded: Value,
@@ -37,6 +39,26 @@ pub struct RequestParts {
 }
 
 impl RequestParts {
+    /// The parts of a documented request of `operation`, read from its URL, body and headers.
+    pub fn of(operation: &Operation, example: &RequestExample) -> Self {
+        let url = example.url;
+        let (path, query) = url.split_once('?').unwrap_or((url, ""));
+        let mut parts = Self {
+            body: example.body.cloned(),
+            headers: example.headers.clone(),
+            ..Self::default()
+        };
+        for (template, actual) in operation.path.split('/').zip(path.split('/')) {
+            if let Some(name) = template.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                parts
+                    .path
+                    .push((name.to_string(), decode_component(actual)));
+            }
+        }
+        parts.query = query_pairs(query);
+        parts
+    }
+
     pub fn path(&self, name: &str) -> Result<&str, String> {
         lookup(&self.path, name).ok_or_else(|| format!("the URL gives no path parameter `{name}`"))
     }
@@ -52,6 +74,30 @@ impl RequestParts {
     pub fn body(&self) -> Option<&Value> {
         self.body.as_ref()
     }
+}
+
+/// The decoded name and value pairs of a query string (without its `?`).
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    if query.is_empty() {
+        Vec::new()
+    } else {
+        url_pairs(query)
+    }
+}
+
+fn decode_component(text: &str) -> String {
+    url_pairs(&format!("v={text}"))
+        .pop()
+        .map(|(_, value)| value)
+        .unwrap_or_default()
+}
+
+fn url_pairs(query: &str) -> Vec<(String, String)> {
+    reqwest::Url::parse(&format!("http://127.0.0.1/?{query}"))
+        .expect("a query string")
+        .query_pairs()
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect()
 }
 
 fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {

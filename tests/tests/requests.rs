@@ -6,7 +6,7 @@
 use drs_tests::generated::call;
 use drs_tests::json::{first_difference, without_nulls};
 use drs_tests::spec::{self, Operation, Place, RequestExample};
-use drs_tests::support::{Reply, RequestParts};
+use drs_tests::support::{Reply, RequestParts, query_pairs};
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -27,49 +27,6 @@ fn client(server: &MockServer) -> drs_api::Client {
         .build()
         .expect("client");
     drs_api::Client::new_with_client(&server.uri(), http, drs_api::Hooks::default())
-}
-
-/// The path parameters, query, headers and body of a documented request.
-fn parts_of(operation: &Operation, example: &RequestExample) -> RequestParts {
-    let url = example.url;
-    let (path, query) = url.split_once('?').unwrap_or((url, ""));
-    let mut parts = RequestParts {
-        body: example.body.cloned(),
-        headers: example.headers.clone(),
-        ..RequestParts::default()
-    };
-    for (template, actual) in operation.path.split('/').zip(path.split('/')) {
-        if let Some(name) = template.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-            parts
-                .path
-                .push((name.to_string(), decode_component(actual)));
-        }
-    }
-    parts.query = query_pairs(query);
-    parts
-}
-
-fn decode_component(text: &str) -> String {
-    url_pairs(&format!("v={text}"))
-        .pop()
-        .map(|(_, value)| value)
-        .unwrap_or_default()
-}
-
-fn query_pairs(query: &str) -> Vec<(String, String)> {
-    if query.is_empty() {
-        Vec::new()
-    } else {
-        url_pairs(query)
-    }
-}
-
-fn url_pairs(query: &str) -> Vec<(String, String)> {
-    reqwest::Url::parse(&format!("http://127.0.0.1/?{query}"))
-        .expect("a query string")
-        .query_pairs()
-        .map(|(key, value)| (key.into_owned(), value.into_owned()))
-        .collect()
 }
 
 /// What the mock server answers.
@@ -148,7 +105,7 @@ async fn check_request(
         .mount(&server)
         .await;
 
-    let parts = parts_of(operation, example);
+    let parts = RequestParts::of(operation, example);
     let reply = call(&client(&server), operation.id, &parts).await;
 
     let received = server.received_requests().await.unwrap_or_default();
@@ -296,7 +253,7 @@ async fn the_language_header_is_sent_when_given() {
         })))
         .mount(&server)
         .await;
-    let mut parts = parts_of(&operation, example);
+    let mut parts = RequestParts::of(&operation, example);
     parts.headers.push(("X-Language".into(), "zh-cn".into()));
     let reply = call(&client(&server), operation.id, &parts)
         .await
