@@ -1,9 +1,14 @@
 //! Runs progenitor on the prepared spec and assembles `generated.rs`: progenitor's client and
 //! types, with the open enumerations placed inside its `types` module.
+//!
+//! Every struct of `types` is made `#[non_exhaustive]` and given a `new` that takes its required
+//! fields: a field the service adds in a later revision of the reference is then an addition,
+//! not a breaking change, for code that builds these types (with `new`, `Default` or the
+//! builders) and reads their public fields.
 
 use anyhow::{Context, Result, anyhow};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
-use quote::quote;
+use quote::{ToTokens, quote};
 
 use crate::open_enum;
 use crate::prepare::{Prepared, SECRET};
@@ -58,6 +63,93 @@ pub fn client(prepared: &Prepared) -> Result<String> {
         })
         .ok_or_else(|| anyhow!("progenitor's output has no `types` module"))?;
     types.1.extend(enum_items.items);
+    let constructors = seal_structs(&mut types.1, &prepared.document)?;
+    types.1.extend(constructors);
 
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+}
+
+/// Marks every struct with named fields `#[non_exhaustive]` and returns, for each, an `impl`
+/// with a `new` taking the fields a value cannot do without: those that are neither an `Option`
+/// nor filled by `#[serde(default)]`, in the order of the schema's `required` list (the order
+/// of the reference's table).
+fn seal_structs(items: &mut [syn::Item], document: &serde_json::Value) -> Result<Vec<syn::Item>> {
+    let mut constructors = Vec::new();
+    for item in items.iter_mut() {
+        let syn::Item::Struct(structure) = item else {
+            continue;
+        };
+        let syn::Fields::Named(fields) = &structure.fields else {
+            continue;
+        };
+        let name = &structure.ident;
+        let required: Vec<&str> = document["components"]["schemas"][name.to_string()]["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|member| member.as_str())
+            .collect();
+        let mut needed = Vec::new();
+        let mut values = Vec::new();
+        for field in &fields.named {
+            let Some(ident) = &field.ident else { continue };
+            let kind = &field.ty;
+            if is_option(kind) {
+                values.push(quote! { #ident: None });
+            } else if has_serde_default(field) {
+                values.push(quote! { #ident: Default::default() });
+            } else {
+                let wire = wire_name(field).unwrap_or_else(|| ident.to_string());
+                let rank = required.iter().position(|member| *member == wire);
+                needed.push((
+                    rank.unwrap_or(usize::MAX),
+                    quote! { #ident: impl Into<#kind> },
+                ));
+                values.push(quote! { #ident: #ident.into() });
+            }
+        }
+        // A stable sort keeps the declaration order for fields the list does not name.
+        needed.sort_by_key(|(rank, _)| *rank);
+        let parameters: Vec<_> = needed.into_iter().map(|(_, parameter)| parameter).collect();
+        let doc =
+            format!("A `{name}` with the required fields given and every optional field left out.");
+        let constructor: syn::Item = syn::parse2(quote! {
+            impl #name {
+                #[doc = #doc]
+                #[allow(clippy::too_many_arguments)]
+                pub fn new(#(#parameters),*) -> Self {
+                    Self { #(#values),* }
+                }
+            }
+        })
+        .with_context(|| format!("the constructor of `{name}` does not parse"))?;
+        structure.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+        constructors.push(constructor);
+    }
+    Ok(constructors)
+}
+
+fn is_option(kind: &syn::Type) -> bool {
+    matches!(kind, syn::Type::Path(path)
+        if path.path.segments.last().is_some_and(|segment| segment.ident == "Option"))
+}
+
+/// The JSON name of a field: its `#[serde(rename = "...")]`, if it has one.
+fn wire_name(field: &syn::Field) -> Option<String> {
+    field
+        .attrs
+        .iter()
+        .filter(|attribute| attribute.path().is_ident("serde"))
+        .find_map(|attribute| {
+            let text = attribute.to_token_stream().to_string();
+            let (_, rest) = text.split_once("rename = \"")?;
+            rest.split_once('"').map(|(name, _)| name.to_string())
+        })
+}
+
+fn has_serde_default(field: &syn::Field) -> bool {
+    field.attrs.iter().any(|attribute| {
+        attribute.path().is_ident("serde")
+            && attribute.to_token_stream().to_string().contains("default")
+    })
 }

@@ -61,8 +61,10 @@ pub fn emit(open_enum: &OpenEnum) -> Result<TokenStream> {
         #[doc = #description]
         ///
         /// The enumeration is open: a value the reference does not list decodes as
-        /// `Unknown` and encodes back unchanged.
+        /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+        /// documented by a later revision of the reference is an addition.
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #( #[doc = #docs] #idents, )*
             #[doc = #doc_unknown]

@@ -10,6 +10,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 pub mod types {
     ///Abnormality notification settings of a job (`alarm_notify`): set by the batch job modification (4.1.4, table 4-29) and returned by the job details (4.1.21, table 4-163, which adds `topic_name` and gives no bounds or defaults).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct AlarmNotify {
         /**Whether abnormality alarms are notified to the user. Default: false.
 
@@ -47,6 +48,7 @@ Constraints: maxItems: `2`.*/
     }
     ///A notification method and its recipients: items of `subscriptions` of the abnormality notification settings (4.1.4, table 4-30; 4.1.21, table 4-164).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct AlarmSubscription {
         /**List of mobile phone numbers or email addresses, several of them separated by commas; at most 10 are supported (table 4-164: list of SMS or email recipients).
 
@@ -66,6 +68,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body for creating jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchCreateJobsRequest {
         ///Request bodies of the jobs to create.
         pub jobs: ::std::vec::Vec<CreateJobRequest>,
@@ -77,6 +80,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Response body of creating jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchCreateJobsResponse {
         ///Total number of records.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -92,6 +96,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body of pausing jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchPauseJobsRequest {
         ///Must not contain empty objects. The job_id values in the collection must strictly follow the UUID rules.
         pub jobs: ::std::vec::Vec<PauseJobRequest>,
@@ -103,6 +108,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Response body of pausing jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchPauseJobsResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -118,6 +124,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body of the batch precheck.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchPrecheckJobsRequest {
         ///List of batch precheck requests.
         pub jobs: ::std::vec::Vec<PrecheckJobRequest>,
@@ -129,6 +136,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Response body of the batch precheck.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchPrecheckJobsResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -144,6 +152,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body of resuming or retrying jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchRetryJobsRequest {
         ///List of batch job resume requests.
         pub jobs: ::std::vec::Vec<RetryJobRequest>,
@@ -155,6 +164,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Response body of resuming or retrying jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchRetryJobsResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -170,6 +180,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body of the batch database object selection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchSelectDbObjectsRequest {
         ///List of batch database-object update requests, by job ID.
         pub jobs: ::std::vec::Vec<SelectDbObjectsRequest>,
@@ -181,6 +192,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Response body of the batch database object selection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchSelectDbObjectsResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -196,6 +208,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body of setting data transformations (processing rules) in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchSetDataTransformationsRequest {
         ///List of batch data processing rule requests.
         pub jobs: ::std::vec::Vec<SetDataTransformationRequest>,
@@ -207,6 +220,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Response body of setting data transformations in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchSetDataTransformationsResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -222,6 +236,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body of setting the definer of jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchSetDefinersRequest {
         ///List of batch replaceDefiner setting requests.
         pub jobs: ::std::vec::Vec<SetDefinerRequest>,
@@ -233,6 +248,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Response body of setting the definer of jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchSetDefinersResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -248,6 +264,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body for setting the speed limits of jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchSetSpeedLimitsRequest {
         ///Disaster recovery speed-limit settings.
         pub speed_limits: ::std::vec::Vec<SpeedLimitSetting>,
@@ -259,6 +276,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Response body for setting the speed limits of jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchSetSpeedLimitsResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -274,6 +292,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body of setting synchronization policies in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchSetSyncPoliciesRequest {
         ///List of batch synchronization policy setting requests.
         pub jobs: ::std::vec::Vec<SetSyncPolicyRequest>,
@@ -285,6 +304,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Response body of setting synchronization policies in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchSetSyncPoliciesResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -300,6 +320,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body for getting database parameters in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchShowDbParametersRequest {
         ///Request body for querying jobs in batch.
         pub jobs: ::std::vec::Vec<::std::string::String>,
@@ -315,6 +336,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Response body for getting database parameters in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchShowDbParametersResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -330,6 +352,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body of the batch query of disaster recovery initialization object details.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchShowDrInitializationObjectDetailsRequest {
         ///Batch query of job details (the IDs of the jobs to query).
         pub jobs: ::std::vec::Vec<::std::string::String>,
@@ -344,6 +367,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Response body of the batch query of disaster recovery initialization object details.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchShowDrInitializationObjectDetailsResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -361,6 +385,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body of the batch query of disaster recovery initialization progress.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchShowDrInitializationProgressRequest {
         ///Batch job query request body (the IDs of the jobs to query).
         pub jobs: ::std::vec::Vec<::std::string::String>,
@@ -372,6 +397,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Response body of the batch query of disaster recovery initialization progress.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchShowDrInitializationProgressResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -389,6 +415,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body of the batch query of job details.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchShowJobDetailsRequest {
         ///Batch query of job details (the IDs of the jobs to query).
         pub jobs: ::std::vec::Vec<::std::string::String>,
@@ -403,6 +430,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Response body of the batch query of job details.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchShowJobDetailsResponse {
         ///Number of jobs.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -418,6 +446,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body of the batch query of job statuses.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchShowJobStatusesRequest {
         ///Batch query of job details (the IDs of the jobs to query).
         pub jobs: ::std::vec::Vec<::std::string::String>,
@@ -432,6 +461,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Response body of the batch query of job statuses.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchShowJobStatusesResponse {
         ///Number of jobs returned.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -447,6 +477,7 @@ Constraints: maxItems: `10`.*/
     }
     ///Request body of the batch query of precheck results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchShowPrecheckResultsRequest {
         /**List of requests of the batch query of precheck results (job IDs).
 
@@ -463,6 +494,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Response body of the batch query of precheck results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchShowPrecheckResultsResponse {
         ///Total number of records.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -478,6 +510,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Request body for querying job progress in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchShowProgressRequest {
         ///IDs of the jobs whose progress is queried.
         pub jobs: ::std::vec::Vec<::std::string::String>,
@@ -489,6 +522,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Response body of querying job progress in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchShowProgressResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -504,6 +538,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Request body of the batch query of RPO and RTO.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchShowRpoAndRtoRequest {
         ///List of the IDs of the jobs whose RPO and RTO are to be queried.
         pub jobs: ::std::vec::Vec<::std::string::String>,
@@ -515,6 +550,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Response body of the batch query of RPO and RTO.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchShowRpoAndRtoResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -530,6 +566,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Request body of starting jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchStartJobsRequest {
         ///List of batch job start requests.
         pub jobs: ::std::vec::Vec<StartJobRequest>,
@@ -541,6 +578,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Response body of starting jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchStartJobsResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -556,6 +594,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Request body of stopping or deleting jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchStopOrDeleteJobsRequest {
         ///List of batch job stop and delete requests.
         pub jobs: ::std::vec::Vec<StopOrDeleteJobRequest>,
@@ -567,6 +606,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Response body of stopping or deleting jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchStopOrDeleteJobsResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -582,6 +622,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Request body of the batch primary/standby switchover.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchSwitchoverRequest {
         ///List of the IDs of the jobs whose primary and standby are to be switched over.
         pub jobs: ::std::vec::Vec<::std::string::String>,
@@ -593,6 +634,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Response body of the batch primary/standby switchover.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchSwitchoverResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -608,6 +650,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Request body of the batch connection test in cluster mode.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchTestClusterConnectionsRequest {
         ///List of cluster batch connection-test job requests.
         pub jobs: ::std::vec::Vec<TestClusterConnectionRequest>,
@@ -619,6 +662,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Response body of the batch connection test in cluster mode.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchTestClusterConnectionsResponse {
         ///Total number of records.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -634,6 +678,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Request body for testing connections in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchTestConnectionsRequest {
         ///List of connection test requests.
         pub jobs: ::std::vec::Vec<TestConnectionRequest>,
@@ -645,6 +690,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Response body of testing connections in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchTestConnectionsResponse {
         ///Total number of records.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -660,6 +706,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Request body of changing source/destination database passwords in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchUpdateDbPasswordsRequest {
         ///List of batch database password change information.
         pub jobs: ::std::vec::Vec<UpdateDbPasswordRequest>,
@@ -671,6 +718,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Response body of changing source/destination database passwords in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchUpdateDbPasswordsResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -686,6 +734,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Request body for modifying jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchUpdateJobsRequest {
         ///The job modification requests.
         pub jobs: ::std::vec::Vec<UpdateJobRequest>,
@@ -697,6 +746,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Result of modifying jobs in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchUpdateJobsResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -712,6 +762,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Request body of updating migration user information in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchUpdateMigrationUsersRequest {
         ///List of batch migration user update requests.
         pub jobs: ::std::vec::Vec<UpdateMigrationUsersRequest>,
@@ -723,6 +774,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Response body of updating migration user information in batch.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct BatchUpdateMigrationUsersResponse {
         ///Total number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -791,6 +843,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Connection parameters of one database address, as carried (JSON-encoded, in an array) in the `property` string of a cluster-mode connection test.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ClusterConnectionProperty {
         ///Database name. Table 4-21 marks it as required, but the reference's Kafka example omits it.
         #[serde(
@@ -850,6 +903,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///A database to compare, with its tables: items of `compare_object_infos` of a comparison task (4.1.17, table 4-115) and of `compare_object` of a data-level table comparison task (4.1.25, table 4-193).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CompareObjectInfo {
         ///Database name.
         pub db_name: ::std::string::String,
@@ -864,6 +918,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///A database to compare, with its tables and their token ranges: items of `compare_object_infos_with_token` (4.1.17, table 4-116) and of `compare_object_with_token` (4.1.25, table 4-194).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CompareObjectInfoWithToken {
         ///Database name.
         pub db_name: ::std::string::String,
@@ -880,6 +935,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///A comparison task.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct CompareTask {
         ///ID of the comparison task.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -904,6 +960,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Result of creating an object-level comparison (object_level_compare_create_result) or a data-level comparison (data_level_compare_create_result).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct CompareTaskCreateResult {
         ///ID of the comparison task, returned once it has been created successfully; it is used to query the results of that comparison task.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -922,6 +979,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///List of comparison tasks.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct CompareTaskListResults {
         ///List of comparison tasks.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -943,6 +1001,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Data filtering information of a comparison task.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CompareTransformationInfo {
         ///Object information.
         pub object_info: ::std::vec::Vec<TransformationObject>,
@@ -956,6 +1015,7 @@ Constraints: uniqueItems: `true`.*/
     }
     ///Configuration rule, i.e. the advanced configuration of row filtering (`config_transformation`): of a data processing rule (4.3.1, table 4-269) and of a filter condition of the job details (4.1.21, table 4-170, a response table that nevertheless has a requiredness column).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ConfigTransformation {
         /**Column names. At most 256 characters.
 
@@ -991,6 +1051,7 @@ Constraints: maxLength: `256`.*/
     }
     ///Content comparison details of one table (items of content_compare_detail and of content_uncompare_detail).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ContentCompareDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_compare_result: ::std::option::Option<crate::types::CompareResult>,
@@ -1028,6 +1089,7 @@ Constraints: maxLength: `256`.*/
     }
     ///One difference found by the content comparison.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ContentCompareDiff {
         ///Key values in the source database.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1053,6 +1115,7 @@ Constraints: maxLength: `256`.*/
     }
     ///Differences found by the content comparison in one table.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ContentCompareDiffs {
         ///Differences found by the content comparison.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1076,6 +1139,7 @@ Constraints: maxLength: `256`.*/
     }
     ///Overview of the content comparison result of one database.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ContentCompareOverview {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_compare_result: ::std::option::Option<crate::types::CompareResult>,
@@ -1093,6 +1157,7 @@ Constraints: maxLength: `256`.*/
     }
     ///Content comparison overview of one database (items of content_compare_result_infos in the content comparison overview).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ContentCompareOverviewInfo {
         ///Number of tables whose comparison is completed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1122,6 +1187,7 @@ Constraints: maxLength: `256`.*/
     }
     ///Content comparison details of one database.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ContentCompareResultDetails {
         ///Content comparison details of the tables of this database.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1150,6 +1216,7 @@ Constraints: maxLength: `256`.*/
     }
     ///Content comparison result of one table (items of content_compare_result_infos in the content comparison details).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ContentCompareResultInfo {
         ///Row filter configuration condition.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1214,6 +1281,7 @@ Documented values: `1`, `2`, `3`, `4`.*/
     }
     ///Results of the content comparison.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ContentCompareResults {
         ///ID of the content comparison task.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1250,6 +1318,7 @@ Documented values: `1`, `2`, `3`, `4`.*/
     }
     ///Detailed information on one content difference (items of contents_infos).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ContentsInfo {
         ///SQL statement that queries the source database.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1275,6 +1344,7 @@ Documented values: `1`, `2`, `3`, `4`.*/
     }
     ///Request body for creating a comparison task.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CreateCompareTaskRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data_level_compare_info: ::std::option::Option<DataLevelCompareInfo>,
@@ -1297,6 +1367,7 @@ the list of comparison tasks already created is queried.
     }
     ///Response body of creating a comparison task.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct CreateCompareTaskResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data_level_compare_create_result: ::std::option::Option<
@@ -1323,6 +1394,7 @@ the list of comparison tasks already created is queried.
     }
     ///Request body for creating a data-level table comparison task.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CreateDataCompareTaskRequest {
         /**Data-level comparison mode. When the value is empty, the objects must be passed in
 compare_object or compare_object_with_token.
@@ -1380,6 +1452,7 @@ Row count comparison supports this setting:
     }
     ///Response body of creating a data-level table comparison task.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct CreateDataCompareTaskResponse {
         ///ID of the comparison task.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1392,6 +1465,7 @@ Row count comparison supports this setting:
     }
     ///One job to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CreateJobRequest {
         ///Whether to bind an EIP. Required, and must be true, when the network type is EIP.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1504,6 +1578,7 @@ Constraints: default: `"FULL_INCR_TRANS"`.*/
     }
     ///Result of creating one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct CreateJobResult {
         ///IDs of the subtasks; returned when there are subtasks.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1534,6 +1609,7 @@ Constraints: default: `"FULL_INCR_TRANS"`.*/
     }
     ///Request body for creating an object-level comparison task.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct CreateObjectCompareTaskRequest {
         ///Number of threads of the comparison task. Currently it takes effect only for the cloudDataGuard-cassandra and cloudDataGuard-gausscassandra-to-gausscassandra links.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1575,6 +1651,7 @@ Constraints: default: `"FULL_INCR_TRANS"`.*/
     }
     ///Row count comparison overview of one database (items of data_compare_overview_infos).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DataCompareOverviewInfo {
         ///Number of tables whose comparison is completed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1673,6 +1750,7 @@ Documented values: `0`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`
     }
     ///A data-level table comparison task.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DataCompareTask {
         ///Tags of the comparison task; currently returned only when a comparison policy is involved.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1727,6 +1805,7 @@ Row count comparison supports this setting:
     }
     ///Monitoring data of a disaster recovery job (field data_guard_minitor).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DataGuardMonitor {
         ///Bandwidth.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1814,6 +1893,7 @@ Row count comparison supports this setting:
     }
     ///Data-level comparison information. It may be omitted when no data-level comparison is created. When object_level_compare_type and data_level_compare_info are both empty, only the list of comparison tasks already created is queried.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct DataLevelCompareInfo {
         /**Data-level comparison mode. When the value is empty, the objects must be passed in
 compare_object_infos or compare_object_infos_with_token.
@@ -1860,6 +1940,7 @@ unfinished data-level comparison task is handled.
     }
     ///Data filtering configuration.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DataTransformation {
         /**Data filtering configuration. Constraint: at most 10000 data filtering conditions are returned.
 
@@ -1877,6 +1958,7 @@ Constraints: maxItems: `10000`.*/
     }
     ///An object the data filtering applies to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DataTransformationObjectInfo {
         /**- `contentConditionalFilter`: value when generating a processing rule.
 - `configConditionalFilter`: value when generating a configuration rule.*/
@@ -1904,6 +1986,7 @@ Constraints: maxItems: `10000`.*/
     }
     ///One selected (or unselected) database object.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DbObjectSelection {
         ///When object_type is database, the database name; when object_type is table or view, see the examples for the value (e.g. `fastunit-*-*-coll`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1936,6 +2019,7 @@ Constraints: default: `"false"`.*/
     }
     ///One database parameter of the source and destination databases.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DbParameter {
         /**Parameter comparison result. Values:
 - `true`
@@ -1980,6 +2064,7 @@ Constraints: default: `"false"`.*/
     }
     ///Database parameters returned by the query.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DbParameterList {
         ///Data parameter information body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1992,6 +2077,7 @@ Constraints: default: `"false"`.*/
     }
     ///One database parameter to modify.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct DbParameterUpdate {
         ///Database parameter name.
         pub key: ::std::string::String,
@@ -2005,6 +2091,7 @@ Constraints: default: `"false"`.*/
     }
     ///Disaster recovery monitoring data of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DisasterRecoveryMonitoringResult {
         ///Monitoring data of the disaster recovery job.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2020,6 +2107,7 @@ Constraints: default: `"false"`.*/
     }
     ///Request body documented for downloading the result file of a comparison task (on a GET request; see ERRATA.md).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct DownloadCompareResultFileRequest {
         ///ID of the comparison task. Required for content comparison, sampling comparison and row comparison.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2043,6 +2131,7 @@ Constraints: default: `"false"`.*/
     }
     ///Disaster recovery initialization progress of one object (items of list).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DrInitializationObjectDetail {
         ///Name of the destination database.
         #[serde(
@@ -2079,6 +2168,7 @@ Constraints: default: `"false"`.*/
     }
     ///Disaster recovery initialization object details information (field struct_detail).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DrInitializationObjectDetails {
         ///Time the data was generated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2097,6 +2187,7 @@ Constraints: default: `"false"`.*/
     }
     ///Disaster recovery initialization object details of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DrInitializationObjectDetailsResult {
         ///Error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2118,6 +2209,7 @@ Constraints: default: `"false"`.*/
     }
     ///Disaster recovery initialization progress of one type of object (items of result).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DrInitializationObjectProgress {
         ///Number of destination objects.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2145,6 +2237,7 @@ Constraints: default: `"false"`.*/
     }
     ///Disaster recovery initialization progress information (field struct_process).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DrInitializationProgress {
         ///Time the data was generated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2162,6 +2255,7 @@ Constraints: default: `"false"`.*/
     }
     ///Disaster recovery initialization progress of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct DrInitializationProgressResult {
         ///Error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2183,6 +2277,7 @@ Constraints: default: `"false"`.*/
     }
     ///Information about the source database or the target database (source_endpoint, target_endpoint). Documented for creating jobs (4.1.1, table 4-5) and for modifying jobs (4.1.4, table 4-31), and returned by the batch query of job details (4.1.21, table 4-158, as source_endpoint, dmq_endpoint, the items of source_sharding and target_endpoint). Table 4-31 adds `db_name` and `topic`; table 4-158 adds `topic`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct Endpoint {
         ///azCode of the availability zone where the database resides.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2277,6 +2372,7 @@ Documented values: `0`, `1`.*/
     }
     ///Body returned when a call fails (appendix A.1, chapter 3.3). Appendix A.1 prints two samples: `{"error_code": "DRS.M00201", "error_msg": "%s参数为空"}` and `{"error_code": "DRS.M00202", "error_msg": "%s取值不合法"}`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         ///Error code returned when the call fails. For the description of the codes, see appendix A.3 (table A-4).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2292,6 +2388,7 @@ Documented values: `0`, `1`.*/
     }
     ///Request body for exporting the result file of a comparison task.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ExportCompareResultFileRequest {
         ///ID of the comparison task. Required for content comparison, sampling comparison and row comparison.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2352,6 +2449,7 @@ Documented values: `0`, `1`.*/
     }
     ///A data filtering condition.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct FilterCondition {
         ///Advanced configuration of row filtering.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2372,6 +2470,7 @@ Documented values: `0`, `1`.*/
     }
     ///Migration instance information.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct InstInfo {
         ///DRS job engine type. See `EngineType` for the meaning of each value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2405,6 +2504,7 @@ Documented values: `0`, `1`.*/
     }
     ///Matrix of a job's operation commands.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct JobAction {
         ///Commands that can be performed on the job. See `JobActionCommand` for the values.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2429,6 +2529,7 @@ Documented values: `0`, `1`.*/
     }
     ///Result of a batch operation for one job. Returned by batch job modification (4.1.4, table 4-35), batch speed-limit setting (4.1.8, table 4-62), batch start (4.1.11, table 4-79, named StartJobResp there), batch resume/retry (4.1.12, table 4-85), batch pause (4.1.13, table 4-91), batch stop or delete (4.1.14, table 4-97), batch definer setting (4.1.16, table 4-110), batch data transformation (4.3.1, table 4-271) and batch synchronization policy setting (4.3.2, table 4-277).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct JobActionResult {
         ///Error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2452,6 +2553,7 @@ and `failed`.*/
     }
     ///Detailed information on a job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct JobDetail {
         ///Actual start time, as a timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2646,6 +2748,7 @@ and `failed`.*/
     }
     ///A child job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct JobDetailChild {
         ///Child job ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2661,6 +2764,7 @@ and `failed`.*/
     }
     ///Information on a job in the job list (table 4-149), also used for its child jobs (table 4-150, which has the same fields except `children`, plus `error_msg`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct JobListItem {
         ///Billing field.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2727,6 +2831,7 @@ and `failed`.*/
     }
     ///Progress of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct JobProgress {
         ///Error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2770,6 +2875,7 @@ and `failed`.*/
     }
     ///Status information of a job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct JobStatusInfo {
         ///Error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2791,6 +2897,7 @@ and `failed`.*/
     }
     ///Kafka security authentication settings; not needed without security authentication. The same structure is documented three times: as `kafka_security_config` of an endpoint in 4.1.1 (table 4-6) and 4.1.4 (table 4-32), and as `kafkaSecurityConfig` inside the JSON text of `property` of the cluster-mode connection test in 4.1.3 (table 4-22), to be filled in when the Kafka authentication mode is security authentication. The request examples of 4.1.2 also send it as `kafka_security_config`, and the batch query of job details returns it as `kafka_security_config` of an endpoint (4.1.21, table 4-159, worded like table 4-6). Where the tables word a condition differently, the descriptions give each version (see ERRATA.md).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct KafkaSecurityConfig {
         ///Whether to use delegation token authentication. Takes effect when the security protocol is SASL_SSL or SASL_PLAINTEXT and the SASL mechanism chosen is "SCRAM-SHA-256" or "SCRAM-SHA-512".
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2856,6 +2963,7 @@ setting `security.protocol`. Values:
     }
     ///Information required for Kerberos authentication: `kerberos` of a database password change (4.1.15, table 4-102) and `kerberos_vo` of a disaster recovery database returned by the primary/standby switchover (4.4.1, table 4-284).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct Kerberos {
         ///Domain name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2877,6 +2985,7 @@ setting `security.protocol`. Values:
     }
     ///Row comparison details of one table.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct LineCompareDetail {
         ///Difference between the table in the source database and the table in the target database.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2906,6 +3015,7 @@ setting `security.protocol`. Values:
     }
     ///Row comparison details of one database.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct LineCompareDetails {
         ///Row comparison details of the tables of this database.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2926,6 +3036,7 @@ setting `security.protocol`. Values:
     }
     ///Overview of the row comparison result of one database.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct LineCompareOverview {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub line_compare_result: ::std::option::Option<crate::types::CompareResult>,
@@ -2943,6 +3054,7 @@ setting `security.protocol`. Values:
     }
     ///Results of the row comparison.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct LineCompareResults {
         ///ID of the row comparison task.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2974,6 +3086,7 @@ setting `security.protocol`. Values:
     }
     ///Response body of the query of the list of data-level table comparison tasks.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ListDataCompareTasksResponse {
         ///Information on the table comparison tasks.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2989,6 +3102,7 @@ setting `security.protocol`. Values:
     }
     ///Request body of the job list query.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ListJobsRequest {
         /**Current page. Set 0 to get all items. When per_page is 0, cur_page can only be 0 or 1. Default 1.
 
@@ -3044,6 +3158,7 @@ Constraints: default: `10`, minimum: `0`, maximum: `100`.*/
     }
     ///Response body of the job list query.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ListJobsResponse {
         ///List of job information.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3059,6 +3174,7 @@ Constraints: default: `10`, minimum: `0`, maximum: `100`.*/
     }
     ///Response body of the query of the available node specifications.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ListNodeTypesResponse {
         ///List of node specifications.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3071,6 +3187,7 @@ Constraints: default: `10`, minimum: `0`, maximum: `100`.*/
     }
     ///Migration user information of one job: the users and roles of the source database (response body of listing the migration users of the source database, and item of the `results` of updating migration user information in batch).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ListSourceDbUsersResponse {
         ///Whether the global password is used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3098,6 +3215,7 @@ Constraints: default: `10`, minimum: `0`, maximum: `100`.*/
     }
     ///A role of the source database: items of `user_roles` of the batch update of migration users (4.2.1 request, table 4-253), and of `roles_list` of its results (4.2.1, table 4-257) and of the source database user list (4.2.2, table 4-262). The three tables list the same six members.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct MigrationRoleInfo {
         ///Description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3124,6 +3242,7 @@ Constraints: default: `10`, minimum: `0`, maximum: `100`.*/
     }
     ///Information about one user account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct MigrationUserInfo {
         ///Account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3166,6 +3285,7 @@ Constraints: default: `10`, minimum: `0`, maximum: `100`.*/
     }
     ///Migration information of one user.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct MigrationUserSetting {
         ///User.
         pub account: ::std::string::String,
@@ -3197,6 +3317,7 @@ Constraints: default: `10`, minimum: `0`, maximum: `100`.*/
     }
     ///A node specification and whether it is sold out.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct NodeTypeInfo {
         ///Whether it is sold out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3212,6 +3333,7 @@ Constraints: default: `10`, minimum: `0`, maximum: `100`.*/
     }
     ///Overview of the object comparison result of one object type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ObjectCompareOverview {
         ///Number of differences between the source database and the target database.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3235,6 +3357,7 @@ Constraints: default: `10`, minimum: `0`, maximum: `100`.*/
     }
     ///Details of the comparison of one object: the values of `object_compare_details` of the comparison results (4.1.18, table 4-126) and items of `compare_detail` of the object comparison details (4.1.35, table 4-240, which adds `status`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ObjectCompareResultDetails {
         ///Error message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3311,6 +3434,7 @@ Documented values: `0`, `2`, `3`.*/
     }
     ///Results of the object-level comparison.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ObjectLevelCompareResults {
         ///ID of the object-level comparison task.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3342,6 +3466,7 @@ Documented values: `0`, `2`, `3`.*/
     }
     ///Comparison result of the objects of one object type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ObjectTypeCompareResult {
         ///Number of objects of this type in the source database.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3363,6 +3488,7 @@ Documented values: `0`, `2`, `3`.*/
     }
     ///Paging information (`page_req`) of the batch queries of job details (4.1.21, table 4-155), of job statuses (4.1.22, table 4-177) and of disaster recovery initialization object details (4.4.5, table 4-307).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct PageReq {
         /**Current page. It cannot exceed the last page, that is the number of job IDs passed (table 4-307: the number of items) divided by the number of jobs per page. Minimum 1 (tables 4-155 and 4-177; table 4-307 states no minimum), default 1.
 
@@ -3382,6 +3508,7 @@ Constraints: default: `5`, minimum: `0`, maximum: `100`.*/
     }
     ///A job to pause.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct PauseJobRequest {
         ///Job ID.
         pub job_id: ::std::string::String,
@@ -3397,6 +3524,7 @@ Constraints: default: `5`, minimum: `0`, maximum: `100`.*/
     }
     ///A subjob that failed the precheck.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct PrecheckFailedSubJob {
         ///Check result.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3415,6 +3543,7 @@ Constraints: default: `5`, minimum: `0`, maximum: `100`.*/
     }
     ///Result of one precheck item.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct PrecheckItemResult {
         ///Encrypted data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3450,6 +3579,7 @@ Constraints: default: `5`, minimum: `0`, maximum: `100`.*/
     }
     ///One job to precheck.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct PrecheckJobRequest {
         ///Job ID.
         pub job_id: ::std::string::String,
@@ -3469,6 +3599,7 @@ affects the start of the job.*/
     }
     ///Precheck response of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct PrecheckJobResponse {
         ///Error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3493,6 +3624,7 @@ affects the start of the job.*/
     }
     ///Precheck result of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct PrecheckResult {
         ///Job error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3528,6 +3660,7 @@ affects the start of the job.*/
     }
     ///Progress of one part of the migration (data, structure or index).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ProgressInfo {
         ///Completed progress.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3543,6 +3676,7 @@ affects the start of the job.*/
     }
     ///A specified public IP address: items of `public_ip_list` of a job creation request (4.1.1, table 4-8) and of the job details (4.1.21, table 4-172).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct PublicIp {
         ///ID of the specified public IP address.
         pub id: ::std::string::String,
@@ -3561,6 +3695,7 @@ affects the start of the job.*/
     }
     ///A job to resume or retry.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct RetryJobRequest {
         ///Required when the job is started after it has been re-edited; the value is true.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3575,6 +3710,7 @@ affects the start of the job.*/
     }
     ///RPO and RTO of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct RpoAndRtoResult {
         ///Error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3599,6 +3735,7 @@ affects the start of the job.*/
     }
     ///RPO or RTO information (the structure of both rpo_info and rto_info).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct RpoRtoInfo {
         ///Checkpoint.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3620,6 +3757,7 @@ affects the start of the job.*/
     }
     ///Database object selection of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SelectDbObjectsRequest {
         ///Data object selection information; required when `selected` is true.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3644,6 +3782,7 @@ Constraints: default: `false`.*/
     }
     ///Object selection result of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct SelectDbObjectsResult {
         ///Error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3665,6 +3804,7 @@ Constraints: default: `false`.*/
     }
     ///A data processing rule for one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SetDataTransformationRequest {
         /**- Configuration information. If there are several associated tables, generate several
   configuration rules. Data that meets the configuration conditions is kept temporarily
@@ -3691,6 +3831,7 @@ Constraints: default: `false`.*/
     }
     ///The definer setting of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SetDefinerRequest {
         ///Job ID.
         pub job_id: ::std::string::String,
@@ -3704,6 +3845,7 @@ Constraints: default: `false`.*/
     }
     ///The synchronization policies of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SetSyncPolicyRequest {
         ///Conflict policy. See `ConflictPolicy` for the values (`ignore`: ignore; `overwrite`: overwrite; `stop`: report an error).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3775,6 +3917,7 @@ Constraints: default: `false`.*/
     }
     ///Request body for querying comparison results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ShowCompareResultsRequest {
         ///ID of the content comparison task whose results are requested.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3799,6 +3942,7 @@ Constraints: default: `false`.*/
     }
     ///Response body of querying comparison results.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ShowCompareResultsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub compare_task_list_results: ::std::option::Option<CompareTaskListResults>,
@@ -3827,6 +3971,7 @@ Constraints: default: `false`.*/
     }
     ///Response body of the content comparison details query.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ShowContentCompareDetailsResponse {
         ///List of comparison information.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3844,6 +3989,7 @@ Constraints: default: `false`.*/
     }
     ///Response body of the content comparison differences query.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ShowContentCompareDifferencesResponse {
         ///List of detailed content information.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3868,6 +4014,7 @@ Constraints: default: `false`.*/
     }
     ///Response body of the content comparison overview query.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ShowContentCompareOverviewResponse {
         ///Information list.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3885,6 +4032,7 @@ Constraints: default: `false`.*/
     }
     ///Request body of the query of disaster recovery monitoring data.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ShowDisasterRecoveryMonitoringDataRequest {
         ///Job query request body (the IDs of the jobs to query).
         pub jobs: ::std::vec::Vec<::std::string::String>,
@@ -3896,6 +4044,7 @@ Constraints: default: `false`.*/
     }
     ///Response body of the query of disaster recovery monitoring data.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ShowDisasterRecoveryMonitoringDataResponse {
         ///Total number queried.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3913,6 +4062,7 @@ Constraints: default: `false`.*/
     }
     ///Details of an object comparison task for one object type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ShowObjectCompareDetailsResponse {
         ///Object-level comparison details.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3930,6 +4080,7 @@ Constraints: default: `false`.*/
     }
     ///Overview of an object comparison task.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ShowObjectCompareOverviewResponse {
         ///ID of the comparison task.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3967,6 +4118,7 @@ Constraints: default: `false`.*/
     }
     ///Response body of the row count comparison details query.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ShowRowCountCompareDetailsResponse {
         ///List of comparison information.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3984,6 +4136,7 @@ Constraints: default: `false`.*/
     }
     ///Response body of the row count comparison overview query.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct ShowRowCountCompareOverviewResponse {
         ///Information list.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4001,6 +4154,7 @@ Constraints: default: `false`.*/
     }
     ///One speed-limit period: items of `speed_limit` of the batch speed-limit setting (4.1.8, table 4-60) and of the job details (4.1.21, table 4-161, which describes the members only as start time, end time, whether the times are UTC and speed limit, without constraints).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SpeedLimit {
         /**Speed-limit start time. This time is a UTC time. The start time is a whole hour; minutes, if any, are ignored. The format is hh:mm, with a two-digit hour, for example 01:00.
 
@@ -4023,6 +4177,7 @@ Constraints: pattern: `"^[0-9]{2}:59$"`.*/
     }
     ///Speed-limit setting of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SpeedLimitSetting {
         ///Job ID.
         pub job_id: ::std::string::String,
@@ -4067,6 +4222,7 @@ Constraints: maxItems: `10`.*/
     }
     ///A job to start.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct StartJobRequest {
         ///Job ID.
         pub job_id: ::std::string::String,
@@ -4081,6 +4237,7 @@ Constraints: maxItems: `10`.*/
     }
     ///A job to stop or delete.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct StopOrDeleteJobRequest {
         /**Values:
 - `terminate`: stop the migration job.
@@ -4100,6 +4257,7 @@ Constraints: maxItems: `10`.*/
     }
     ///A database of a disaster recovery job (the structure of both source_db and target_db), as returned by the primary/standby switchover.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct SwitchoverDatabase {
         ///AZ code (azCode) of the availability zone.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4235,6 +4393,7 @@ Documented values: `0`, `1`, `null`.*/
     }
     ///Result of the primary/standby switchover of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct SwitchoverResult {
         ///Error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4267,6 +4426,7 @@ Documented values: `0`, `1`, `null`.*/
     }
     ///Information on a synchronized object.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct SyncedObjectInfo {
         ///Alias, the new mapped name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4294,6 +4454,7 @@ Documented values: `0`, `1`, `null`.*/
     }
     ///Row count comparison result of one table (items of table_line_compare_result_infos).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct TableLineCompareResultInfo {
         ///Row filter configuration condition.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4323,6 +4484,7 @@ Documented values: `0`, `1`, `null`.*/
     }
     ///A table with its token range: items of `table_name_with_token` (4.1.17, table 4-117; 4.1.25, table 4-195).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TableNameWithToken {
         ///Max token of the table.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4340,6 +4502,7 @@ Documented values: `0`, `1`, `null`.*/
     }
     ///A tag: items of `tags` (4.1.1, 4.1.4, and the job details returned by 4.1.21) and of `sys_tags` (4.1.1). Table 4-171 (4.1.21, a response) gives no length limits and marks both members as required (see ERRATA.md).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct Tag {
         /**Tag key. Maximum length: 36. It can contain only letters, digits, underscores (_), hyphens (-) and Chinese characters. In 4.1.4 (table 4-33): fill it in when the tags are to be modified.
 
@@ -4359,6 +4522,7 @@ Constraints: maxLength: `43`.*/
     }
     ///Information on the root-node database of the destination instance.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct TargetRootDb {
         ///Encoding.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4374,6 +4538,7 @@ Constraints: maxLength: `43`.*/
     }
     ///One connection-test request of a cluster-mode job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TestClusterConnectionRequest {
         ///The specific operation to perform. (The reference's examples use `testConnection`.)
         pub action: ::std::string::String,
@@ -4418,6 +4583,7 @@ meaning the reference does not give: `encrypt` (an object with `elementId`, `off
     }
     ///Result of one cluster-mode connection test.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct TestClusterConnectionResult {
         ///Error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4446,6 +4612,7 @@ meaning the reference does not give: `encrypt` (an object with `elementId`, `off
     }
     ///One connection test request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TestConnectionRequest {
         ///Database user name; the authentication database of the DDS account.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4522,6 +4689,7 @@ Constraints: default: `"so"`.*/
     }
     ///Result of one connection test.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct TestConnectionResult {
         ///Error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4546,6 +4714,7 @@ Constraints: default: `"so"`.*/
     }
     ///Data processing (filtering) information (`transformation_info`): of a data processing rule (4.3.1, table 4-268), of the data filtering of a data-level table comparison task (4.1.25, table 4-198) and of a filter condition of the job details (4.1.21, table 4-169, a response table that nevertheless has a requiredness column).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TransformationInfo {
         /**Processing rule type:
 - to generate a processing rule, the value is `contentConditionalFilter`;
@@ -4566,6 +4735,7 @@ Constraints: maxLength: `256`.*/
     }
     ///An object (table) a data processing rule applies to: items of `object_info` of a data processing rule (4.3.1, table 4-267) and of the data filtering of a data-level table comparison task (4.1.25, table 4-197).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct TransformationObject {
         /**The database name and the table name, for example in the format
 `lxl_test1-*-*-test_1`, where lxl_test1 is the database name and test_1 is the table
@@ -4590,6 +4760,7 @@ name (table 4-267). Table 4-197 (4.1.25) distinguishes:
     }
     ///Request body for modifying database parameters.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct UpdateDbParametersRequest {
         pub group: crate::types::DbParameterGroup,
         ///Information on the parameters to modify.
@@ -4602,6 +4773,7 @@ name (table 4-267). Table 4-197 (4.1.25) distinguishes:
     }
     ///Response body for modifying database parameters.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct UpdateDbParametersResponse {
         ///Error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4627,6 +4799,7 @@ name (table 4-267). Table 4-197 (4.1.25) distinguishes:
     }
     ///A database password change of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct UpdateDbPasswordRequest {
         ///Database password.
         pub db_password: crate::Secret,
@@ -4643,6 +4816,7 @@ name (table 4-267). Table 4-197 (4.1.25) distinguishes:
     }
     ///The result of a database password change for one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[non_exhaustive]
     pub struct UpdateDbPasswordResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_point_type: ::std::option::Option<crate::types::EndPointType>,
@@ -4666,6 +4840,7 @@ name (table 4-267). Table 4-197 (4.1.25) distinguishes:
     }
     ///Modification of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct UpdateJobRequest {
         ///Abnormality notification settings.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4735,6 +4910,7 @@ when the modification call is made after the connection test. Values:
     }
     ///The migration user settings of one job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct UpdateMigrationUsersRequest {
         ///Whether to migrate users.
         pub is_migrate_user: bool,
@@ -26135,8 +26311,10 @@ Constraints: default: `false`.*/
 - `zh-cn`: Chinese*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum Language {
         ///`en-us`
         EnUs,
@@ -26213,8 +26391,10 @@ Values:
 - `cloudDataGuard`: real-time disaster recovery*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DbUseType {
         ///`migration`
         Migration,
@@ -26306,8 +26486,10 @@ Tables 4-4, 4-28, 4-147, 4-149, 4-150 and 4-160 list all nine values; table 4-18
 parameter `engine_type` of 4.1.23) lists only the first four (see ERRATA.md).*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum EngineType {
         ///`mysql`
         Mysql,
@@ -26425,8 +26607,10 @@ describes the values only as to the cloud, out of the cloud and self-built, with
 disaster recovery remarks.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum JobDirection {
         ///`up`
         Up,
@@ -26505,8 +26689,10 @@ disaster recovery remarks.*/
 - `eip`: public network (EIP)*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum NetType {
         ///`vpn`
         Vpn,
@@ -26588,8 +26774,10 @@ disaster recovery remarks.*/
 - `2xlarge`: largest specification*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum NodeType {
         ///`micro`
         Micro,
@@ -26690,8 +26878,10 @@ Single-primary disaster recovery supports only full + incremental (`FULL_INCR_TR
 (stated in tables 4-4 and 4-143; tables 4-28, 4-149, 4-150 and 4-157 do not repeat it).*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum TaskType {
         ///`FULL_TRANS`
         FullTrans,
@@ -26780,8 +26970,10 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
 `mysql`.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DbType {
         ///`mysql`
         Mysql,
@@ -26873,8 +27065,10 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
 - `performance`: performance parameters.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DbParameterGroup {
         ///`common`
         Common,
@@ -26948,8 +27142,10 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
 - `ta`: target (destination) database*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum EndPointType {
         ///`so`
         So,
@@ -27029,8 +27225,10 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
 - `CAN_NOT_COMPARE`: cannot be compared.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CompareResult {
         ///`CONSISTENT`
         Consistent,
@@ -27142,8 +27340,10 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
   of 4.1.20 (see ERRATA.md).*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum EngineTypeFilter {
         ///`mysql`
         Mysql,
@@ -27264,8 +27464,10 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
   of 4.1.20 (see ERRATA.md).*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum NetTypeFilter {
         ///`vpn`
         Vpn,
@@ -27348,8 +27550,10 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
   of 4.1.20 (see ERRATA.md).*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum JobStatusFilter {
         ///`CREATING`
         Creating,
@@ -27597,8 +27801,10 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
   4-151; they appear in the response examples of section 4.1.20.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum JobActionCommand {
         ///`CREATE`
         Create,
@@ -27865,8 +28071,10 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
 - `NODE_UPGRADE_FAILED`: upgrade failed.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum JobStatus {
         ///`CREATING`
         Creating,
@@ -28081,8 +28289,10 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
   PostgreSQL synchronization links.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DataCompareType {
         ///`lines`
         Lines,
@@ -28160,8 +28370,10 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
 - `unCompare`: the items that cannot be compared*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CompareItemType {
         ///`compare`
         Compare,
@@ -28238,8 +28450,10 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
 - `objects_comparison`: object comparison.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CompareResultFileType {
         ///`contents`
         Contents,
@@ -28333,8 +28547,10 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
 - `table_structure`*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum MigrationObjectType {
         ///`database`
         Database,
@@ -28451,8 +28667,10 @@ the database password change (4.1.15, table 4-104) and the batch operations whos
 are `JobActionResult` (tables 4-35, 4-62, 4-79, 4-97, 4-110, 4-271, 4-277).*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum ResultStatus {
         ///`success`
         Success,
@@ -28528,8 +28746,10 @@ ignore policy"; table 4-275, synchronization policy setting: "conflict policy").
 - `ignore`: ignore conflicts.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum ConflictPolicy {
         ///`stop`
         Stop,
@@ -28610,8 +28830,10 @@ ignore policy"; table 4-275, synchronization policy setting: "conflict policy").
 - `view`*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DbObjectType {
         ///`database`
         Database,
@@ -28701,8 +28923,10 @@ Table 4-198 (data filtering of a data-level table comparison task, 4.1.25) gives
 `contentConditionalFilter`.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DataTransformationType {
         ///`contentConditionalFilter`
         ContentConditionalFilter,
@@ -28787,8 +29011,10 @@ object comparison task, 4.1.34, table 4-234). Values:
 - `INCRE_DOING`: incremental verification in progress.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CompareTaskStatus {
         ///`RUNNING`
         Running,
@@ -28898,8 +29124,10 @@ generation of the comparison result report file (table 4-234, 4.1.34). Values:
 - `EXPORT_COMMON_FAILED`: the export of the comparison results failed.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CompareResultExportStatus {
         ///`INIT`
         Init,
@@ -29006,8 +29234,10 @@ parameter `compare_type` of the object comparison details, 4.1.35, table 4-236).
 - `EXTENSIONS`: extensions (plug-ins). Not listed in table 4-236 (see ERRATA.md).*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CompareObjectType {
         ///`DB`
         Db,
@@ -29177,8 +29407,10 @@ value Sharding4.0+. Default: Sharding4.0+. Value:
 Constraints: default: `"Sharding4.0+"`.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum EndpointClusterMode {
         ///`Sharding4.0+`
         Sharding40,
@@ -29254,8 +29486,10 @@ setting `security.protocol`. Values:
   must be set.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum KafkaSecurityConfigType {
         ///`PLAINTEXT`
         Plaintext,
@@ -29345,8 +29579,10 @@ setting `security.protocol`. Values:
 - `SCRAM-SHA-512`*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum KafkaSecurityConfigSaslMechanism {
         ///`GSSAPI`
         Gssapi,
@@ -29436,8 +29672,10 @@ setting `security.protocol`. Values:
   database IP is `so` and the endpointtype of a shard database is `ls`.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum ClusterConnectionPropertyEndpointtype {
         ///`so`
         So,
@@ -29516,8 +29754,10 @@ setting `security.protocol`. Values:
 - `false`: failure.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum TestClusterConnectionResultStatus {
         ///`true`
         True,
@@ -29595,8 +29835,10 @@ setting `security.protocol`. Values:
 Constraints: default: `"false"`.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DbObjectSelectionSelect {
         ///`true`
         True,
@@ -29678,8 +29920,10 @@ Note: pass the value that matches the job's status; otherwise the precheck may f
 affects the start of the job.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum PrecheckJobRequestPrecheckMode {
         ///`forStartJob`
         ForStartJob,
@@ -29754,8 +29998,10 @@ affects the start of the job.*/
 - `FAILED`*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum PrecheckItemResultResult {
         ///`PASSED`
         Passed,
@@ -29833,8 +30079,10 @@ affects the start of the job.*/
 - `0`: no (get them from the cache).*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum BatchShowDbParametersRequestRefresh {
         ///`1`
         V1,
@@ -29909,8 +30157,10 @@ affects the start of the job.*/
 - `false`*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DbParameterCompareResult {
         ///`true`
         True,
@@ -29984,8 +30234,10 @@ affects the start of the job.*/
 - `false`*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DbParameterNeedRestart {
         ///`true`
         True,
@@ -30059,8 +30311,10 @@ affects the start of the job.*/
 - `false`*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum UpdateDbParametersResponseShouldRestart {
         ///`true`
         True,
@@ -30135,8 +30389,10 @@ affects the start of the job.*/
 - `all`: stop both the log capture and the replay.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum PauseJobRequestPauseMode {
         ///`target`
         Target,
@@ -30211,8 +30467,10 @@ affects the start of the job.*/
 - `delete`: delete the migration job.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum StopOrDeleteJobRequestDeleteType {
         ///`terminate`
         Terminate,
@@ -30297,8 +30555,10 @@ the list of comparison tasks already created is queried.
 - `objects`: object-level comparison.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CreateCompareTaskRequestObjectLevelCompareType {
         ///`objects`
         Objects,
@@ -30372,8 +30632,10 @@ unfinished data-level comparison task is handled.
 - `keep`: keep the unfinished one and do not create a new one.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DataLevelCompareInfoConflictPolicy {
         ///`cancel`
         Cancel,
@@ -30451,8 +30713,10 @@ unfinished data-level comparison task is handled.
 Note: an object-level comparison and a content comparison cannot be run at the same time.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DataLevelCompareInfoCompareType {
         ///`lines`
         Lines,
@@ -30531,8 +30795,10 @@ compare_object_infos or compare_object_infos_with_token.
 Constraints: default: `"quick_comparison"`.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DataLevelCompareInfoCompareMode {
         ///`quick_comparison`
         QuickComparison,
@@ -30603,8 +30869,10 @@ Constraints: default: `"quick_comparison"`.*/
 - `STOP_JOB`: job being paused*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum JobActionCurrentAction {
         ///`SWITCH_OVER`
         SwitchOver,
@@ -30679,8 +30947,10 @@ Constraints: default: `"quick_comparison"`.*/
 - `""` (empty string): do not filter.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum JobDetailFilterDdlPolicy {
         ///`drop_database`
         DropDatabase,
@@ -30763,8 +31033,10 @@ Constraints: default: `"quick_comparison"`.*/
 - `PGBaseBackup`: PG backup.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum JobDetailSchemaType {
         ///`Replication`
         Replication,
@@ -30844,8 +31116,10 @@ Constraints: default: `"quick_comparison"`.*/
     ///Instance type. Value: `high`.
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum InstInfoInstType {
         ///`high`
         High,
@@ -30916,8 +31190,10 @@ Constraints: default: `"quick_comparison"`.*/
 - `ACTIVE`: not documented in table 4-160; the response example of section 4.1.21 returns it.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum InstInfoStatus {
         ///`active`
         Active,
@@ -30997,8 +31273,10 @@ compare_object or compare_object_with_token.
 Constraints: default: `"quick_comparison"`.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum CreateDataCompareTaskRequestCompareMode {
         ///`quick_comparison`
         QuickComparison,
@@ -31073,8 +31351,10 @@ Constraints: default: `"quick_comparison"`.*/
 - `repair_data`: data repair.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum DownloadCompareResultFileRequestCompareType {
         ///`contents`
         Contents,
@@ -31166,8 +31446,10 @@ Constraints: default: `"quick_comparison"`.*/
 - `drop_database`*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SetSyncPolicyRequestFilterDdlPolicy {
         ///`drop_database`
         DropDatabase,
@@ -31239,8 +31521,10 @@ Constraints: default: `"quick_comparison"`.*/
 - `ReplicaSingle`: single node.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SwitchoverDatabaseMongoHaMode {
         ///`Sharding`
         Sharding,
@@ -31328,8 +31612,10 @@ Constraints: default: `"quick_comparison"`.*/
 - `Cluster`: cluster.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum SwitchoverDatabaseClusterMode {
         ///`Single`
         Single,
@@ -31436,8 +31722,10 @@ Constraints: default: `"quick_comparison"`.*/
 - Otherwise always `master`.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum PublicIpType {
         ///`master`
         Master,
@@ -31511,8 +31799,10 @@ Constraints: default: `"quick_comparison"`.*/
 - `email`: email.*/
     ///
     /// The enumeration is open: a value the reference does not list decodes as
-    /// `Unknown` and encodes back unchanged.
+    /// `Unknown` and encodes back unchanged. It is `#[non_exhaustive]`, so that a value
+    /// documented by a later revision of the reference is an addition.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[non_exhaustive]
     pub enum AlarmSubscriptionProtocol {
         ///`sms`
         Sms,
@@ -31579,6 +31869,2232 @@ Constraints: default: `"quick_comparison"`.*/
                 str,
             > as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(Self::from(value.as_ref()))
+        }
+    }
+    impl AlarmNotify {
+        ///A `AlarmNotify` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                alarm_to_user: None,
+                delay_time: None,
+                rpo_delay: None,
+                rto_delay: None,
+                subscriptions: None,
+                topic_name: None,
+            }
+        }
+    }
+    impl AlarmSubscription {
+        ///A `AlarmSubscription` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                endpoints: None,
+                protocol: None,
+            }
+        }
+    }
+    impl BatchCreateJobsRequest {
+        ///A `BatchCreateJobsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<CreateJobRequest>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchCreateJobsResponse {
+        ///A `BatchCreateJobsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchPauseJobsRequest {
+        ///A `BatchPauseJobsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<PauseJobRequest>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchPauseJobsResponse {
+        ///A `BatchPauseJobsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchPrecheckJobsRequest {
+        ///A `BatchPrecheckJobsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<PrecheckJobRequest>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchPrecheckJobsResponse {
+        ///A `BatchPrecheckJobsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchRetryJobsRequest {
+        ///A `BatchRetryJobsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<RetryJobRequest>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchRetryJobsResponse {
+        ///A `BatchRetryJobsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchSelectDbObjectsRequest {
+        ///A `BatchSelectDbObjectsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<SelectDbObjectsRequest>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchSelectDbObjectsResponse {
+        ///A `BatchSelectDbObjectsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                all_counts: None,
+                results: None,
+            }
+        }
+    }
+    impl BatchSetDataTransformationsRequest {
+        ///A `BatchSetDataTransformationsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            jobs: impl Into<::std::vec::Vec<SetDataTransformationRequest>>,
+        ) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchSetDataTransformationsResponse {
+        ///A `BatchSetDataTransformationsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchSetDefinersRequest {
+        ///A `BatchSetDefinersRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<SetDefinerRequest>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchSetDefinersResponse {
+        ///A `BatchSetDefinersResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchSetSpeedLimitsRequest {
+        ///A `BatchSetSpeedLimitsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(speed_limits: impl Into<::std::vec::Vec<SpeedLimitSetting>>) -> Self {
+            Self {
+                speed_limits: speed_limits.into(),
+            }
+        }
+    }
+    impl BatchSetSpeedLimitsResponse {
+        ///A `BatchSetSpeedLimitsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchSetSyncPoliciesRequest {
+        ///A `BatchSetSyncPoliciesRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<SetSyncPolicyRequest>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchSetSyncPoliciesResponse {
+        ///A `BatchSetSyncPoliciesResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchShowDbParametersRequest {
+        ///A `BatchShowDbParametersRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            jobs: impl Into<::std::vec::Vec<::std::string::String>>,
+            refresh: impl Into<crate::types::BatchShowDbParametersRequestRefresh>,
+        ) -> Self {
+            Self {
+                jobs: jobs.into(),
+                refresh: refresh.into(),
+            }
+        }
+    }
+    impl BatchShowDbParametersResponse {
+        ///A `BatchShowDbParametersResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                count: None,
+                params_list: None,
+            }
+        }
+    }
+    impl BatchShowDrInitializationObjectDetailsRequest {
+        ///A `BatchShowDrInitializationObjectDetailsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<::std::string::String>>) -> Self {
+            Self {
+                jobs: jobs.into(),
+                page_req: None,
+            }
+        }
+    }
+    impl BatchShowDrInitializationObjectDetailsResponse {
+        ///A `BatchShowDrInitializationObjectDetailsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchShowDrInitializationProgressRequest {
+        ///A `BatchShowDrInitializationProgressRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<::std::string::String>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchShowDrInitializationProgressResponse {
+        ///A `BatchShowDrInitializationProgressResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchShowJobDetailsRequest {
+        ///A `BatchShowJobDetailsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<::std::string::String>>) -> Self {
+            Self {
+                jobs: jobs.into(),
+                page_req: None,
+            }
+        }
+    }
+    impl BatchShowJobDetailsResponse {
+        ///A `BatchShowJobDetailsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchShowJobStatusesRequest {
+        ///A `BatchShowJobStatusesRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<::std::string::String>>) -> Self {
+            Self {
+                jobs: jobs.into(),
+                page_req: None,
+            }
+        }
+    }
+    impl BatchShowJobStatusesResponse {
+        ///A `BatchShowJobStatusesResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchShowPrecheckResultsRequest {
+        ///A `BatchShowPrecheckResultsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<::std::string::String>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchShowPrecheckResultsResponse {
+        ///A `BatchShowPrecheckResultsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchShowProgressRequest {
+        ///A `BatchShowProgressRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<::std::string::String>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchShowProgressResponse {
+        ///A `BatchShowProgressResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchShowRpoAndRtoRequest {
+        ///A `BatchShowRpoAndRtoRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<::std::string::String>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchShowRpoAndRtoResponse {
+        ///A `BatchShowRpoAndRtoResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchStartJobsRequest {
+        ///A `BatchStartJobsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<StartJobRequest>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchStartJobsResponse {
+        ///A `BatchStartJobsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchStopOrDeleteJobsRequest {
+        ///A `BatchStopOrDeleteJobsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<StopOrDeleteJobRequest>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchStopOrDeleteJobsResponse {
+        ///A `BatchStopOrDeleteJobsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchSwitchoverRequest {
+        ///A `BatchSwitchoverRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<::std::string::String>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchSwitchoverResponse {
+        ///A `BatchSwitchoverResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchTestClusterConnectionsRequest {
+        ///A `BatchTestClusterConnectionsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            jobs: impl Into<::std::vec::Vec<TestClusterConnectionRequest>>,
+        ) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchTestClusterConnectionsResponse {
+        ///A `BatchTestClusterConnectionsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchTestConnectionsRequest {
+        ///A `BatchTestConnectionsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<TestConnectionRequest>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchTestConnectionsResponse {
+        ///A `BatchTestConnectionsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchUpdateDbPasswordsRequest {
+        ///A `BatchUpdateDbPasswordsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<UpdateDbPasswordRequest>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchUpdateDbPasswordsResponse {
+        ///A `BatchUpdateDbPasswordsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchUpdateJobsRequest {
+        ///A `BatchUpdateJobsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<UpdateJobRequest>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchUpdateJobsResponse {
+        ///A `BatchUpdateJobsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl BatchUpdateMigrationUsersRequest {
+        ///A `BatchUpdateMigrationUsersRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            jobs: impl Into<::std::vec::Vec<UpdateMigrationUsersRequest>>,
+        ) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl BatchUpdateMigrationUsersResponse {
+        ///A `BatchUpdateMigrationUsersResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                all_counts: None,
+                results: None,
+            }
+        }
+    }
+    impl ClusterConnectionProperty {
+        ///A `ClusterConnectionProperty` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            dbtype: impl Into<::std::string::String>,
+            ssllink: impl Into<bool>,
+            nettype: impl Into<crate::types::NetType>,
+            endpointtype: impl Into<crate::types::ClusterConnectionPropertyEndpointtype>,
+            ip: impl Into<::std::string::String>,
+            dbuser: impl Into<::std::string::String>,
+            dbpassword: impl Into<crate::Secret>,
+        ) -> Self {
+            Self {
+                db_name: None,
+                dbpassword: dbpassword.into(),
+                dbport: None,
+                dbtype: dbtype.into(),
+                dbuser: dbuser.into(),
+                endpointtype: endpointtype.into(),
+                instid: None,
+                ip: ip.into(),
+                kafka_security_config: None,
+                nettype: nettype.into(),
+                sslcertchecksum: None,
+                sslcertkey: None,
+                sslcertname: None,
+                ssllink: ssllink.into(),
+            }
+        }
+    }
+    impl CompareObjectInfo {
+        ///A `CompareObjectInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(db_name: impl Into<::std::string::String>) -> Self {
+            Self {
+                db_name: db_name.into(),
+                table_name: None,
+            }
+        }
+    }
+    impl CompareObjectInfoWithToken {
+        ///A `CompareObjectInfoWithToken` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(db_name: impl Into<::std::string::String>) -> Self {
+            Self {
+                db_name: db_name.into(),
+                table_name_with_token: None,
+            }
+        }
+    }
+    impl CompareTask {
+        ///A `CompareTask` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_task_id: None,
+                compare_task_status: None,
+                compare_type: None,
+                create_time: None,
+                end_time: None,
+            }
+        }
+    }
+    impl CompareTaskCreateResult {
+        ///A `CompareTaskCreateResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_task_id: None,
+                error_code: None,
+                error_msg: None,
+            }
+        }
+    }
+    impl CompareTaskListResults {
+        ///A `CompareTaskListResults` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_task_list: None,
+                compare_task_list_count: None,
+                error_code: None,
+                error_msg: None,
+            }
+        }
+    }
+    impl CompareTransformationInfo {
+        ///A `CompareTransformationInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            object_info: impl Into<::std::vec::Vec<TransformationObject>>,
+            transformation_info: impl Into<TransformationInfo>,
+        ) -> Self {
+            Self {
+                object_info: object_info.into(),
+                transformation_info: transformation_info.into(),
+            }
+        }
+    }
+    impl ConfigTransformation {
+        ///A `ConfigTransformation` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            db_table_name: impl Into<::std::string::String>,
+            db_name: impl Into<::std::string::String>,
+            table_name: impl Into<::std::string::String>,
+            col_names: impl Into<::std::string::String>,
+            prim_key_or_index: impl Into<::std::string::String>,
+            indexs: impl Into<::std::string::String>,
+            values: impl Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                col_names: col_names.into(),
+                db_name: db_name.into(),
+                db_table_name: db_table_name.into(),
+                indexs: indexs.into(),
+                prim_key_or_index: prim_key_or_index.into(),
+                table_name: table_name.into(),
+                values: values.into(),
+            }
+        }
+    }
+    impl ContentCompareDetail {
+        ///A `ContentCompareDetail` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                content_compare_result: None,
+                diff_row_num: None,
+                line_compare_result: None,
+                message: None,
+                source_db_name: None,
+                source_row_num: None,
+                source_table_name: None,
+                target_db_name: None,
+                target_row_num: None,
+                target_table_name: None,
+            }
+        }
+    }
+    impl ContentCompareDiff {
+        ///A `ContentCompareDiff` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                source_key_value: None,
+                source_select_sql: None,
+                target_key_value: None,
+                target_select_sql: None,
+            }
+        }
+    }
+    impl ContentCompareDiffs {
+        ///A `ContentCompareDiffs` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                content_compare_diff: None,
+                content_compare_diff_count: None,
+                source_db_name: None,
+                source_table_name: None,
+            }
+        }
+    }
+    impl ContentCompareOverview {
+        ///A `ContentCompareOverview` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                content_compare_result: None,
+                source_db_name: None,
+                target_db_name: None,
+            }
+        }
+    }
+    impl ContentCompareOverviewInfo {
+        ///A `ContentCompareOverviewInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_end_num: None,
+                compare_num: None,
+                data_inconsistent_num: None,
+                source_db: None,
+                status: None,
+                target_db: None,
+                uncomparable_num: None,
+            }
+        }
+    }
+    impl ContentCompareResultDetails {
+        ///A `ContentCompareResultDetails` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                content_compare_detail: None,
+                content_compare_detail_count: None,
+                content_uncompare_detail: None,
+                content_uncompare_detail_count: None,
+                source_db_name: None,
+            }
+        }
+    }
+    impl ContentCompareResultInfo {
+        ///A `ContentCompareResultInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_line_config_filter: None,
+                complete_shard_count: None,
+                content_compare_result: None,
+                difference_row_num: None,
+                line_compare_result: None,
+                message: None,
+                progress: None,
+                source_db: None,
+                source_row_num: None,
+                source_table_name: None,
+                status: None,
+                target_db: None,
+                target_row_num: None,
+                target_table_name: None,
+                total_shard_count: None,
+            }
+        }
+    }
+    impl ContentCompareResults {
+        ///A `ContentCompareResults` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_task_id: None,
+                content_compare_details: None,
+                content_compare_diffs: None,
+                content_compare_overview: None,
+                content_compare_overview_count: None,
+                error_code: None,
+                error_msg: None,
+            }
+        }
+    }
+    impl ContentsInfo {
+        ///A `ContentsInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                select_sql: None,
+                source_key_value: None,
+                target_key_value: None,
+                target_select_sql: None,
+            }
+        }
+    }
+    impl CreateCompareTaskRequest {
+        ///A `CreateCompareTaskRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(job_id: impl Into<::std::string::String>) -> Self {
+            Self {
+                data_level_compare_info: None,
+                job_id: job_id.into(),
+                object_level_compare_type: None,
+            }
+        }
+    }
+    impl CreateCompareTaskResponse {
+        ///A `CreateCompareTaskResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                data_level_compare_create_result: None,
+                error_code: None,
+                error_msg: None,
+                job_id: None,
+                object_level_compare_create_result: None,
+            }
+        }
+    }
+    impl CreateDataCompareTaskRequest {
+        ///A `CreateDataCompareTaskRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(type_: impl Into<crate::types::DataCompareType>) -> Self {
+            Self {
+                compare_mode: None,
+                compare_object: None,
+                compare_object_with_token: None,
+                compare_task_num: None,
+                compare_transformation_infos: None,
+                options: None,
+                proportion_value: None,
+                start_time: None,
+                type_: type_.into(),
+            }
+        }
+    }
+    impl CreateDataCompareTaskResponse {
+        ///A `CreateDataCompareTaskResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { id: None }
+        }
+    }
+    impl CreateJobRequest {
+        ///A `CreateJobRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            name: impl Into<::std::string::String>,
+            db_use_type: impl Into<crate::types::DbUseType>,
+            engine_type: impl Into<crate::types::EngineType>,
+            job_direction: impl Into<crate::types::JobDirection>,
+            customize_sutnet_id: impl Into<::std::string::String>,
+            net_type: impl Into<crate::types::NetType>,
+            node_type: impl Into<crate::types::NodeType>,
+            source_endpoint: impl Into<Endpoint>,
+            target_endpoint: impl Into<Endpoint>,
+            task_type: impl Into<crate::types::TaskType>,
+        ) -> Self {
+            Self {
+                bind_eip: None,
+                customize_sutnet_id: customize_sutnet_id.into(),
+                db_use_type: db_use_type.into(),
+                description: None,
+                engine_type: engine_type.into(),
+                expired_days: None,
+                is_open_fast_clean: None,
+                is_target_readonly: None,
+                job_direction: job_direction.into(),
+                multi_write: None,
+                name: name.into(),
+                net_type: net_type.into(),
+                node_num: None,
+                node_type: node_type.into(),
+                public_ip_list: None,
+                source_endpoint: source_endpoint.into(),
+                sys_tags: None,
+                tags: None,
+                target_endpoint: target_endpoint.into(),
+                task_type: task_type.into(),
+            }
+        }
+    }
+    impl CreateJobResult {
+        ///A `CreateJobResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                child_ids: None,
+                create_time: None,
+                error_code: None,
+                error_msg: None,
+                id: None,
+                name: None,
+                status: None,
+            }
+        }
+    }
+    impl CreateObjectCompareTaskRequest {
+        ///A `CreateObjectCompareTaskRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { compare_task_num: None }
+        }
+    }
+    impl DataCompareOverviewInfo {
+        ///A `DataCompareOverviewInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_end_num: None,
+                compare_num: None,
+                data_inconsistent_num: None,
+                source_db_name: None,
+                status: None,
+                target_db_name: None,
+                uncomparable_num: None,
+            }
+        }
+    }
+    impl DataCompareTask {
+        ///A `DataCompareTask` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_job_tag: None,
+                end_time: None,
+                export_status: None,
+                id: None,
+                options: None,
+                proportion_value: None,
+                report_remain_seconds: None,
+                start_time: None,
+                status: None,
+                type_: None,
+            }
+        }
+    }
+    impl DataGuardMonitor {
+        ///A `DataGuardMonitor` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                bandwidth: None,
+                cpu_used_percent: None,
+                dst_delay: None,
+                dst_io: None,
+                dst_normal: None,
+                dst_offset: None,
+                dst_rps: None,
+                mem_used_in_mb: None,
+                migration_bytes_per_second: None,
+                node_mem_in_mb: None,
+                node_offset: None,
+                node_volume_in_gb: None,
+                sr_delay: None,
+                sr_offset: None,
+                src_io: None,
+                src_normal: None,
+                src_rps: None,
+                trans_in_mb: None,
+                trans_lines: None,
+                volume_used_in_gb: None,
+            }
+        }
+    }
+    impl DataLevelCompareInfo {
+        ///A `DataLevelCompareInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            conflict_policy: impl Into<crate::types::DataLevelCompareInfoConflictPolicy>,
+            compare_type: impl Into<crate::types::DataLevelCompareInfoCompareType>,
+        ) -> Self {
+            Self {
+                compare_mode: None,
+                compare_object_infos: None,
+                compare_object_infos_with_token: None,
+                compare_type: compare_type.into(),
+                conflict_policy: conflict_policy.into(),
+                start_time: None,
+            }
+        }
+    }
+    impl DataTransformation {
+        ///A `DataTransformation` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                filter_conditions: None,
+                total_count: None,
+            }
+        }
+    }
+    impl DataTransformationObjectInfo {
+        ///A `DataTransformationObjectInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                data_transformation_type: None,
+                db_name: None,
+                id: None,
+                schema_name: None,
+                table_name: None,
+            }
+        }
+    }
+    impl DbObjectSelection {
+        ///A `DbObjectSelection` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                id: None,
+                object_alias_name: None,
+                object_name: None,
+                object_type: None,
+                parent_id: None,
+                select: None,
+            }
+        }
+    }
+    impl DbParameter {
+        ///A `DbParameter` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_result: None,
+                data_type: None,
+                error_code: None,
+                error_message: None,
+                group: None,
+                key: None,
+                need_restart: None,
+                source_value: None,
+                target_value: None,
+                value_range: None,
+            }
+        }
+    }
+    impl DbParameterList {
+        ///A `DbParameterList` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { params: None }
+        }
+    }
+    impl DbParameterUpdate {
+        ///A `DbParameterUpdate` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            key: impl Into<::std::string::String>,
+            target_value: impl Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                target_value: target_value.into(),
+            }
+        }
+    }
+    impl DisasterRecoveryMonitoringResult {
+        ///A `DisasterRecoveryMonitoringResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                data_guard_minitor: None,
+                id: None,
+            }
+        }
+    }
+    impl DownloadCompareResultFileRequest {
+        ///A `DownloadCompareResultFileRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            compare_type: impl Into<
+                crate::types::DownloadCompareResultFileRequestCompareType,
+            >,
+        ) -> Self {
+            Self {
+                compare_job_id: None,
+                compare_type: compare_type.into(),
+                time_zone: None,
+            }
+        }
+    }
+    impl DrInitializationObjectDetail {
+        ///A `DrInitializationObjectDetail` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                dst_db: None,
+                dst_tb: None,
+                progress: None,
+                src_db: None,
+                src_tb: None,
+            }
+        }
+    }
+    impl DrInitializationObjectDetails {
+        ///A `DrInitializationObjectDetails` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                create_time: None,
+                list: None,
+                total_record: None,
+            }
+        }
+    }
+    impl DrInitializationObjectDetailsResult {
+        ///A `DrInitializationObjectDetailsResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_code: None,
+                error_message: None,
+                job_id: None,
+                struct_detail: None,
+            }
+        }
+    }
+    impl DrInitializationObjectProgress {
+        ///A `DrInitializationObjectProgress` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                dst_count: None,
+                end_time: None,
+                src_count: None,
+                start_time: None,
+                status: None,
+                type_: None,
+            }
+        }
+    }
+    impl DrInitializationProgress {
+        ///A `DrInitializationProgress` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                create_time: None,
+                result: None,
+            }
+        }
+    }
+    impl DrInitializationProgressResult {
+        ///A `DrInitializationProgressResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_code: None,
+                error_message: None,
+                job_id: None,
+                struct_process: None,
+            }
+        }
+    }
+    impl Endpoint {
+        ///A `Endpoint` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                az_code: None,
+                cluster_mode: None,
+                db_name: None,
+                db_password: None,
+                db_port: None,
+                db_type: None,
+                db_user: None,
+                inst_id: None,
+                inst_name: None,
+                ip: None,
+                kafka_security_config: None,
+                mongo_ha_mode: None,
+                project_id: None,
+                region: None,
+                safe_mode: None,
+                security_group_id: None,
+                ssl_cert_check_sum: None,
+                ssl_cert_key: None,
+                ssl_cert_name: None,
+                ssl_cert_password: None,
+                ssl_link: None,
+                subnet_id: None,
+                topic: None,
+                vpc_id: None,
+            }
+        }
+    }
+    impl ErrorResponse {
+        ///A `ErrorResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_code: None,
+                error_msg: None,
+            }
+        }
+    }
+    impl ExportCompareResultFileRequest {
+        ///A `ExportCompareResultFileRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            compare_type: impl Into<crate::types::CompareResultFileType>,
+        ) -> Self {
+            Self {
+                compare_job_id: None,
+                compare_type: compare_type.into(),
+                time_zone: None,
+            }
+        }
+    }
+    impl FilterCondition {
+        ///A `FilterCondition` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                config_transformation: None,
+                data_transformation_object_infos: None,
+                transformation_info: None,
+            }
+        }
+    }
+    impl InstInfo {
+        ///A `InstInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                engine_type: None,
+                inst_type: None,
+                ip: None,
+                public_ip: None,
+                start_time: None,
+                status: None,
+                volume_size: None,
+            }
+        }
+    }
+    impl JobAction {
+        ///A `JobAction` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                available_actions: None,
+                current_action: None,
+                unavailable_actions: None,
+            }
+        }
+    }
+    impl JobActionResult {
+        ///A `JobActionResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_code: None,
+                error_msg: None,
+                id: None,
+                status: None,
+            }
+        }
+    }
+    impl JobDetail {
+        ///A `JobDetail` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                actual_start_time: None,
+                alarm_notify: None,
+                az_code: None,
+                bind_public_ip_state: None,
+                children: None,
+                conflict_policy: None,
+                create_time: None,
+                data_transformation: None,
+                db_use_type: None,
+                description: None,
+                dmq_endpoint: None,
+                error_code: None,
+                error_message: None,
+                failed_reason: None,
+                filter_ddl_policy: None,
+                full_mode: None,
+                full_transfer_complete_time: None,
+                gtid: None,
+                id: None,
+                incre_start_position: None,
+                index_trans: None,
+                inherit_id: None,
+                inst_info: None,
+                is_open_fast_clean: None,
+                is_target_readonly: None,
+                job_direction: None,
+                master_job_id: None,
+                migrate_user: None,
+                multi_write: None,
+                name: None,
+                need_restart: None,
+                net_type: None,
+                node_num: None,
+                object_infos: None,
+                object_switch: None,
+                original_job_direction: None,
+                parent_id: None,
+                public_ip_list: None,
+                replace_definer: None,
+                schema_type: None,
+                security_group_id: None,
+                source_endpoint: None,
+                source_sharding: None,
+                speed_limit: None,
+                status: None,
+                struct_trans: None,
+                subnet_id: None,
+                support_ip_v6: None,
+                sync_database: None,
+                tags: None,
+                target_endpoint: None,
+                target_root_db: None,
+                task_type: None,
+                update_time: None,
+                vpc_id: None,
+            }
+        }
+    }
+    impl JobDetailChild {
+        ///A `JobDetailChild` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { id: None, name: None }
+        }
+    }
+    impl JobListItem {
+        ///A `JobListItem` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                billing_tag: None,
+                children: None,
+                create_time: None,
+                db_use_type: None,
+                description: None,
+                engine_type: None,
+                error_msg: None,
+                id: None,
+                job_action: None,
+                job_direction: None,
+                name: None,
+                net_type: None,
+                node_new_framework: None,
+                status: None,
+                task_type: None,
+            }
+        }
+    }
+    impl JobProgress {
+        ///A `JobProgress` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_code: None,
+                error_msg: None,
+                incre_trans_delay: None,
+                incre_trans_delay_millis: None,
+                job_id: None,
+                process_time: None,
+                progress: None,
+                progress_map: None,
+                remaining_time: None,
+                task_mode: None,
+                transfer_status: None,
+            }
+        }
+    }
+    impl JobStatusInfo {
+        ///A `JobStatusInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_code: None,
+                error_message: None,
+                id: None,
+                status: None,
+            }
+        }
+    }
+    impl KafkaSecurityConfig {
+        ///A `KafkaSecurityConfig` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                delegation_tokens: None,
+                enable_key_store: None,
+                endpoint_algorithm: None,
+                key_password: None,
+                key_store_key: None,
+                key_store_key_name: None,
+                key_store_password: None,
+                sasl_mechanism: None,
+                set_private_key_password: None,
+                trust_store_key: None,
+                trust_store_key_name: None,
+                trust_store_password: None,
+                type_: None,
+            }
+        }
+    }
+    impl Kerberos {
+        ///A `Kerberos` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                domain_name: None,
+                key_tab_file: None,
+                krb5_conf_file: None,
+                user_principal: None,
+            }
+        }
+    }
+    impl LineCompareDetail {
+        ///A `LineCompareDetail` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                diff_row_num: None,
+                line_compare_result: None,
+                message: None,
+                source_row_num: None,
+                source_table_name: None,
+                target_row_num: None,
+                target_table_name: None,
+            }
+        }
+    }
+    impl LineCompareDetails {
+        ///A `LineCompareDetails` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                line_compare_detail: None,
+                line_compare_detail_count: None,
+                source_db_name: None,
+            }
+        }
+    }
+    impl LineCompareOverview {
+        ///A `LineCompareOverview` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                line_compare_result: None,
+                source_db_name: None,
+                target_db_name: None,
+            }
+        }
+    }
+    impl LineCompareResults {
+        ///A `LineCompareResults` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_task_id: None,
+                error_code: None,
+                error_msg: None,
+                line_compare_details: None,
+                line_compare_overview: None,
+                line_compare_overview_count: None,
+            }
+        }
+    }
+    impl ListDataCompareTasksResponse {
+        ///A `ListDataCompareTasksResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_jobs: None,
+                count: None,
+            }
+        }
+    }
+    impl ListJobsRequest {
+        ///A `ListJobsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            cur_page: impl Into<i32>,
+            per_page: impl Into<i32>,
+            db_use_type: impl Into<crate::types::DbUseType>,
+        ) -> Self {
+            Self {
+                cur_page: cur_page.into(),
+                db_use_type: db_use_type.into(),
+                engine_type: None,
+                enterprise_project_id: None,
+                instance_ids: None,
+                instance_ip: None,
+                name: None,
+                net_type: None,
+                per_page: per_page.into(),
+                service_name: None,
+                status: None,
+                tags: None,
+            }
+        }
+    }
+    impl ListJobsResponse {
+        ///A `ListJobsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                jobs: None,
+                total_record: None,
+            }
+        }
+    }
+    impl ListNodeTypesResponse {
+        ///A `ListNodeTypesResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { node_types: None }
+        }
+    }
+    impl ListSourceDbUsersResponse {
+        ///A `ListSourceDbUsersResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                is_global_password: None,
+                is_success: None,
+                job_id: None,
+                message: None,
+                roles_list: None,
+                user_list: None,
+            }
+        }
+    }
+    impl MigrationRoleInfo {
+        ///A `MigrationRoleInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            role: impl Into<::std::string::String>,
+            is_transfer: impl Into<bool>,
+            privileges: impl Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                comment: None,
+                inherits_roles: None,
+                is_transfer: is_transfer.into(),
+                privileges: privileges.into(),
+                role: role.into(),
+                selected: None,
+            }
+        }
+    }
+    impl MigrationUserInfo {
+        ///A `MigrationUserInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                account: None,
+                comment: None,
+                id: None,
+                is_transfer: None,
+                no_parent_account: None,
+                no_privileges: None,
+                parent_account: None,
+                password: None,
+                privileges: None,
+                roles: None,
+                selected: None,
+            }
+        }
+    }
+    impl MigrationUserSetting {
+        ///A `MigrationUserSetting` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            id: impl Into<::std::string::String>,
+            account: impl Into<::std::string::String>,
+            is_transfer: impl Into<bool>,
+            roles: impl Into<::std::vec::Vec<::std::string::String>>,
+            selected: impl Into<bool>,
+        ) -> Self {
+            Self {
+                account: account.into(),
+                comment: None,
+                id: id.into(),
+                is_set_password: None,
+                is_transfer: is_transfer.into(),
+                password: None,
+                privileges: None,
+                roles: roles.into(),
+                selected: selected.into(),
+            }
+        }
+    }
+    impl NodeTypeInfo {
+        ///A `NodeTypeInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                is_sellout: None,
+                node_type: None,
+            }
+        }
+    }
+    impl ObjectCompareOverview {
+        ///A `ObjectCompareOverview` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                diff_count: None,
+                object_compare_result: None,
+                object_type: None,
+                source_count: None,
+                target_count: None,
+            }
+        }
+    }
+    impl ObjectCompareResultDetails {
+        ///A `ObjectCompareResultDetails` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_message: None,
+                source_db_name: None,
+                source_db_value: None,
+                status: None,
+                target_db_name: None,
+                target_db_value: None,
+            }
+        }
+    }
+    impl ObjectLevelCompareResults {
+        ///A `ObjectLevelCompareResults` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_task_id: None,
+                error_code: None,
+                error_msg: None,
+                object_compare_details: None,
+                object_compare_overview: None,
+            }
+        }
+    }
+    impl ObjectTypeCompareResult {
+        ///A `ObjectTypeCompareResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                source_count: None,
+                status: None,
+                target_count: None,
+                type_: None,
+            }
+        }
+    }
+    impl PageReq {
+        ///A `PageReq` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                cur_page: None,
+                per_page: None,
+            }
+        }
+    }
+    impl PauseJobRequest {
+        ///A `PauseJobRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            job_id: impl Into<::std::string::String>,
+            pause_mode: impl Into<crate::types::PauseJobRequestPauseMode>,
+        ) -> Self {
+            Self {
+                job_id: job_id.into(),
+                pause_mode: pause_mode.into(),
+            }
+        }
+    }
+    impl PrecheckFailedSubJob {
+        ///A `PrecheckFailedSubJob` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                check_result: None,
+                id: None,
+                name: None,
+            }
+        }
+    }
+    impl PrecheckItemResult {
+        ///A `PrecheckItemResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                data: None,
+                failed_reason: None,
+                failed_sub_jobs: None,
+                group: None,
+                item: None,
+                raw_error_msg: None,
+                result: None,
+            }
+        }
+    }
+    impl PrecheckJobRequest {
+        ///A `PrecheckJobRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            job_id: impl Into<::std::string::String>,
+            precheck_mode: impl Into<crate::types::PrecheckJobRequestPrecheckMode>,
+        ) -> Self {
+            Self {
+                job_id: job_id.into(),
+                precheck_mode: precheck_mode.into(),
+            }
+        }
+    }
+    impl PrecheckJobResponse {
+        ///A `PrecheckJobResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_code: None,
+                error_msg: None,
+                id: None,
+                precheck_id: None,
+                status: None,
+            }
+        }
+    }
+    impl PrecheckResult {
+        ///A `PrecheckResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_code: None,
+                error_msg: None,
+                job_direction: None,
+                precheck_id: None,
+                precheck_result: None,
+                process: None,
+                rds_instance_id: None,
+                result: None,
+                total_passed_rate: None,
+            }
+        }
+    }
+    impl ProgressInfo {
+        ///A `ProgressInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                completed: None,
+                remaining_time: None,
+            }
+        }
+    }
+    impl PublicIp {
+        ///A `PublicIp` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            id: impl Into<::std::string::String>,
+            public_ip: impl Into<::std::string::String>,
+            type_: impl Into<crate::types::PublicIpType>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                public_ip: public_ip.into(),
+                type_: type_.into(),
+            }
+        }
+    }
+    impl RetryJobRequest {
+        ///A `RetryJobRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(job_id: impl Into<::std::string::String>) -> Self {
+            Self {
+                is_sync_re_edit: None,
+                job_id: job_id.into(),
+            }
+        }
+    }
+    impl RpoAndRtoResult {
+        ///A `RpoAndRtoResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_code: None,
+                error_msg: None,
+                job_id: None,
+                rpo_info: None,
+                rto_info: None,
+            }
+        }
+    }
+    impl RpoRtoInfo {
+        ///A `RpoRtoInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                check_point: None,
+                delay: None,
+                gtid_set: None,
+                time: None,
+            }
+        }
+    }
+    impl SelectDbObjectsRequest {
+        ///A `SelectDbObjectsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(job_id: impl Into<::std::string::String>) -> Self {
+            Self {
+                job: None,
+                job_id: job_id.into(),
+                selected: None,
+                sync_database: None,
+            }
+        }
+    }
+    impl SelectDbObjectsResult {
+        ///A `SelectDbObjectsResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_code: None,
+                error_msg: None,
+                job_id: None,
+                status: None,
+            }
+        }
+    }
+    impl SetDataTransformationRequest {
+        ///A `SetDataTransformationRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(transformation_info: impl Into<TransformationInfo>) -> Self {
+            Self {
+                config_transformation: None,
+                job_id: None,
+                object_info: None,
+                transformation_info: transformation_info.into(),
+            }
+        }
+    }
+    impl SetDefinerRequest {
+        ///A `SetDefinerRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            job_id: impl Into<::std::string::String>,
+            replace_definer: impl Into<bool>,
+        ) -> Self {
+            Self {
+                job_id: job_id.into(),
+                replace_definer: replace_definer.into(),
+            }
+        }
+    }
+    impl SetSyncPolicyRequest {
+        ///A `SetSyncPolicyRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(job_id: impl Into<::std::string::String>) -> Self {
+            Self {
+                conflict_policy: None,
+                ddl_topic: None,
+                ddl_trans: None,
+                export_snapshot: None,
+                file_and_position: None,
+                filter_ddl_policy: None,
+                gtid_set: None,
+                index_trans: None,
+                is_fill_materialized_view: None,
+                job_id: job_id.into(),
+                slot_name: None,
+            }
+        }
+    }
+    impl ShowCompareResultsRequest {
+        ///A `ShowCompareResultsRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            job_id: impl Into<::std::string::String>,
+            current_page: impl Into<i32>,
+            per_page: impl Into<i32>,
+        ) -> Self {
+            Self {
+                content_compare_id: None,
+                current_page: current_page.into(),
+                job_id: job_id.into(),
+                line_compare_id: None,
+                object_level_compare_id: None,
+                per_page: per_page.into(),
+            }
+        }
+    }
+    impl ShowCompareResultsResponse {
+        ///A `ShowCompareResultsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_task_list_results: None,
+                content_compare_results: None,
+                error_code: None,
+                error_msg: None,
+                job_id: None,
+                line_compare_results: None,
+                object_level_compare_results: None,
+            }
+        }
+    }
+    impl ShowContentCompareDetailsResponse {
+        ///A `ShowContentCompareDetailsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                content_compare_result_infos: None,
+                total_count: None,
+            }
+        }
+    }
+    impl ShowContentCompareDifferencesResponse {
+        ///A `ShowContentCompareDifferencesResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                contents_infos: None,
+                count: None,
+                source_meta_is_null: None,
+                source_target_meta_not_null: None,
+                target_meta_is_null: None,
+            }
+        }
+    }
+    impl ShowContentCompareOverviewResponse {
+        ///A `ShowContentCompareOverviewResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                content_compare_result_infos: None,
+                total_count: None,
+            }
+        }
+    }
+    impl ShowDisasterRecoveryMonitoringDataRequest {
+        ///A `ShowDisasterRecoveryMonitoringDataRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(jobs: impl Into<::std::vec::Vec<::std::string::String>>) -> Self {
+            Self { jobs: jobs.into() }
+        }
+    }
+    impl ShowDisasterRecoveryMonitoringDataResponse {
+        ///A `ShowDisasterRecoveryMonitoringDataResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { count: None, results: None }
+        }
+    }
+    impl ShowObjectCompareDetailsResponse {
+        ///A `ShowObjectCompareDetailsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_detail: None,
+                count: None,
+            }
+        }
+    }
+    impl ShowObjectCompareOverviewResponse {
+        ///A `ShowObjectCompareOverviewResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_job_id: None,
+                compare_result: None,
+                create_time: None,
+                error_msg: None,
+                export_status: None,
+                report_remain_seconds: None,
+                start_time: None,
+                status: None,
+            }
+        }
+    }
+    impl ShowRowCountCompareDetailsResponse {
+        ///A `ShowRowCountCompareDetailsResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                table_line_compare_result_infos: None,
+                total_count: None,
+            }
+        }
+    }
+    impl ShowRowCountCompareOverviewResponse {
+        ///A `ShowRowCountCompareOverviewResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                data_compare_overview_infos: None,
+                total_count: None,
+            }
+        }
+    }
+    impl SpeedLimit {
+        ///A `SpeedLimit` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            begin: impl Into<::std::string::String>,
+            end: impl Into<::std::string::String>,
+            speed: impl Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                begin: begin.into(),
+                end: end.into(),
+                is_utc: None,
+                speed: speed.into(),
+            }
+        }
+    }
+    impl SpeedLimitSetting {
+        ///A `SpeedLimitSetting` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            job_id: impl Into<::std::string::String>,
+            speed_limit: impl Into<::std::vec::Vec<SpeedLimit>>,
+        ) -> Self {
+            Self {
+                job_id: job_id.into(),
+                speed_limit: speed_limit.into(),
+            }
+        }
+    }
+    impl StartJobRequest {
+        ///A `StartJobRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(job_id: impl Into<::std::string::String>) -> Self {
+            Self {
+                job_id: job_id.into(),
+                start_time: None,
+            }
+        }
+    }
+    impl StopOrDeleteJobRequest {
+        ///A `StopOrDeleteJobRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            delete_type: impl Into<crate::types::StopOrDeleteJobRequestDeleteType>,
+            job_id: impl Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                delete_type: delete_type.into(),
+                is_show_breakpoint_position: None,
+                job_id: job_id.into(),
+            }
+        }
+    }
+    impl SwitchoverDatabase {
+        ///A `SwitchoverDatabase` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                az_code: None,
+                cluster_mode: None,
+                created_at: None,
+                db_name: None,
+                db_password: None,
+                db_port: None,
+                db_type: None,
+                db_user: None,
+                db_version: None,
+                full_trans_user_pwd: None,
+                id: None,
+                increment_trans_user_pwd: None,
+                instance_id: None,
+                instance_name: None,
+                ip: None,
+                kerberos_vo: None,
+                manage_ip: None,
+                mongo_ha_mode: None,
+                multi_write_db_id: None,
+                obj_id: None,
+                project_id: None,
+                public_ip: None,
+                region: None,
+                safe_mode: None,
+                security_group_id: None,
+                ssl_cert_check_sum: None,
+                ssl_cert_key: None,
+                ssl_cert_name: None,
+                ssl_cert_password: None,
+                ssl_link: None,
+                subnet_id: None,
+                topic: None,
+                traffic_ip: None,
+                updated_at: None,
+                volume_size: None,
+                vpc_id: None,
+            }
+        }
+    }
+    impl SwitchoverResult {
+        ///A `SwitchoverResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_code: None,
+                error_msg: None,
+                is_target_readonly: None,
+                job_direction: None,
+                job_id: None,
+                source_db: None,
+                target_db: None,
+                updated_at: None,
+            }
+        }
+    }
+    impl SyncedObjectInfo {
+        ///A `SyncedObjectInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                alias_name: None,
+                id: None,
+                name: None,
+                parent_id: None,
+                select: None,
+                type_: None,
+            }
+        }
+    }
+    impl TableLineCompareResultInfo {
+        ///A `TableLineCompareResultInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                compare_line_config_filter: None,
+                difference_row_num: None,
+                source_row_num: None,
+                source_table_name: None,
+                status: None,
+                target_row_num: None,
+                target_table_name: None,
+            }
+        }
+    }
+    impl TableNameWithToken {
+        ///A `TableNameWithToken` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(table_name: impl Into<::std::string::String>) -> Self {
+            Self {
+                max_token: None,
+                min_token: None,
+                table_name: table_name.into(),
+            }
+        }
+    }
+    impl Tag {
+        ///A `Tag` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { key: None, value: None }
+        }
+    }
+    impl TargetRootDb {
+        ///A `TargetRootDb` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                db_encoding: None,
+                db_name: None,
+            }
+        }
+    }
+    impl TestClusterConnectionRequest {
+        ///A `TestClusterConnectionRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            action: impl Into<::std::string::String>,
+            job_id: impl Into<::std::string::String>,
+            property: impl Into<crate::Secret>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                job_id: job_id.into(),
+                property: property.into(),
+            }
+        }
+    }
+    impl TestClusterConnectionResult {
+        ///A `TestClusterConnectionResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_code: None,
+                error_msg: None,
+                id: None,
+                status: None,
+                success: None,
+            }
+        }
+    }
+    impl TestConnectionRequest {
+        ///A `TestConnectionRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            id: impl Into<::std::string::String>,
+            net_type: impl Into<crate::types::NetType>,
+            db_type: impl Into<crate::types::DbType>,
+            ip: impl Into<::std::string::String>,
+            end_point_type: impl Into<crate::types::EndPointType>,
+        ) -> Self {
+            Self {
+                db_name: None,
+                db_password: None,
+                db_port: None,
+                db_type: db_type.into(),
+                db_user: None,
+                end_point_type: end_point_type.into(),
+                id: id.into(),
+                inst_id: None,
+                ip: ip.into(),
+                kafka_security_config: None,
+                net_type: net_type.into(),
+                project_id: None,
+                region: None,
+                ssl_cert_check_sum: None,
+                ssl_cert_key: None,
+                ssl_cert_name: None,
+                ssl_cert_password: None,
+                ssl_link: None,
+                subnet_id: None,
+                vpc_id: None,
+            }
+        }
+    }
+    impl TestConnectionResult {
+        ///A `TestConnectionResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_code: None,
+                error_msg: None,
+                id: None,
+                status: None,
+                success: None,
+            }
+        }
+    }
+    impl TransformationInfo {
+        ///A `TransformationInfo` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            transformation_type: impl Into<crate::types::DataTransformationType>,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                transformation_type: transformation_type.into(),
+                value: value.into(),
+            }
+        }
+    }
+    impl TransformationObject {
+        ///A `TransformationObject` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self { id: None, select: None }
+        }
+    }
+    impl UpdateDbParametersRequest {
+        ///A `UpdateDbParametersRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            group: impl Into<crate::types::DbParameterGroup>,
+            params: impl Into<::std::vec::Vec<DbParameterUpdate>>,
+        ) -> Self {
+            Self {
+                group: group.into(),
+                params: params.into(),
+            }
+        }
+    }
+    impl UpdateDbParametersResponse {
+        ///A `UpdateDbParametersResponse` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error_code: None,
+                error_msg: None,
+                should_restart: None,
+                success: None,
+            }
+        }
+    }
+    impl UpdateDbPasswordRequest {
+        ///A `UpdateDbPasswordRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            db_password: impl Into<crate::Secret>,
+            end_point_type: impl Into<crate::types::EndPointType>,
+            job_id: impl Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                db_password: db_password.into(),
+                end_point_type: end_point_type.into(),
+                job_id: job_id.into(),
+                kerberos: None,
+            }
+        }
+    }
+    impl UpdateDbPasswordResult {
+        ///A `UpdateDbPasswordResult` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                end_point_type: None,
+                error_code: None,
+                error_msg: None,
+                id: None,
+                status: None,
+            }
+        }
+    }
+    impl UpdateJobRequest {
+        ///A `UpdateJobRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(job_id: impl Into<::std::string::String>) -> Self {
+            Self {
+                alarm_notify: None,
+                db_use_type: None,
+                description: None,
+                engine_type: None,
+                is_recreate: None,
+                is_target_readonly: None,
+                job_direction: None,
+                job_id: job_id.into(),
+                name: None,
+                net_type: None,
+                node_type: None,
+                replace_definer: None,
+                source_endpoint: None,
+                store_db_info: None,
+                tags: None,
+                target_endpoint: None,
+                task_type: None,
+            }
+        }
+    }
+    impl UpdateMigrationUsersRequest {
+        ///A `UpdateMigrationUsersRequest` with the required fields given and every optional field left out.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            job_id: impl Into<::std::string::String>,
+            is_set_password: impl Into<bool>,
+            is_migrate_user: impl Into<bool>,
+        ) -> Self {
+            Self {
+                is_migrate_user: is_migrate_user.into(),
+                is_set_password: is_set_password.into(),
+                is_sync_object_privilege: None,
+                job_id: job_id.into(),
+                list: None,
+                password: None,
+                user_roles: None,
+            }
         }
     }
 }

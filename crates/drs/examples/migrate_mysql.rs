@@ -49,7 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .try_into()?;
     let created = client
         .batch_create_jobs()
-        .body(types::BatchCreateJobsRequest { jobs: vec![job] })
+        .body(types::BatchCreateJobsRequest::new(vec![job]))
         .send()
         .await?;
     let Some(result) = created

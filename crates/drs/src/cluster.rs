@@ -41,11 +41,7 @@ impl ClusterConnectionRequestExt for TestClusterConnectionRequest {
                 found: error.to_string(),
             })
         })?;
-        Ok(Self {
-            action: action.to_string(),
-            job_id: job_id.to_string(),
-            property: Secret::new(text),
-        })
+        Ok(Self::new(action, job_id, Secret::new(text)))
     }
 
     fn properties(&self) -> Result<Vec<ClusterConnectionProperty>, Error> {
@@ -74,22 +70,15 @@ pub fn property(
     db_user: &str,
     db_password: impl Into<Secret>,
 ) -> ClusterConnectionProperty {
-    ClusterConnectionProperty {
-        db_name: None,
-        dbpassword: db_password.into(),
-        dbport: None,
-        dbtype: dbtype.to_string(),
-        dbuser: db_user.to_string(),
-        endpointtype: endpoint_type,
-        instid: None,
-        ip: ip.to_string(),
-        kafka_security_config: None,
-        nettype: net_type,
-        sslcertchecksum: None,
-        sslcertkey: None,
-        sslcertname: None,
-        ssllink: false,
-    }
+    ClusterConnectionProperty::new(
+        dbtype,
+        false,
+        net_type,
+        endpoint_type,
+        ip,
+        db_user,
+        db_password.into(),
+    )
 }
 
 #[cfg(test)]
@@ -142,21 +131,16 @@ mod tests {
     fn the_reference_example_reads_and_a_bad_text_names_the_place() {
         // The Kafka example of 4.1.3, as printed.
         let printed = r#"[{"ip":"xxxxxx:xxxx","dbtype":"kafka","dbuser":"xxxxxx","dbpassword":"xxxxxx","ssllink":false,"projectId":"5237e10fe9aa4ad5b16b6a5245248314","region":"region-1","vpcid":"f7ea6af9-dee8-456f-b3d7-0cc34b4c9cbf","subnetid":"b04c1704-5bd9-4195-9bda-ea2a14e0537e","kafkaSecurityConfig":{"type":"SASL_PLAINTEXT","sasl_mechanism":"PLAIN"},"nettype":"vpc","dbUseType":"sync","endpointtype":"ta"}]"#;
-        let request = TestClusterConnectionRequest {
-            action: "testConnection".into(),
-            job_id: "j".into(),
-            property: Secret::new(printed),
-        };
+        let request =
+            TestClusterConnectionRequest::new("testConnection", "j", Secret::new(printed));
         let properties = request.properties().unwrap();
         assert_eq!(properties[0].nettype, types::NetType::Vpc);
         assert_eq!(properties[0].endpointtype, EndpointType::Ta);
 
-        let broken = TestClusterConnectionRequest {
-            property: Secret::new(
-                r#"[{"ip":"1.2.3.4","dbtype":"mysql","dbuser":"u","dbpassword":"hidden-pw","ssllink":"no"}]"#,
-            ),
-            ..request
-        };
+        let mut broken = request;
+        broken.property = Secret::new(
+            r#"[{"ip":"1.2.3.4","dbtype":"mysql","dbuser":"u","dbpassword":"hidden-pw","ssllink":"no"}]"#,
+        );
         let error = broken.properties().unwrap_err().to_string();
         assert!(error.contains("[0].ssllink"), "{error}");
         assert!(!error.contains("hidden-pw"), "{error}");

@@ -360,12 +360,9 @@ impl Client {
         self.run_batch("batch_start_jobs", job_ids, usize::MAX, |ids| async move {
             let jobs = ids
                 .into_iter()
-                .map(|job_id| types::StartJobRequest {
-                    job_id,
-                    start_time: None,
-                })
-                .collect();
-            let body = types::BatchStartJobsRequest { jobs };
+                .map(types::StartJobRequest::new)
+                .collect::<Vec<_>>();
+            let body = types::BatchStartJobsRequest::new(jobs);
             let response = self.batch_start_jobs().body(body).send().await?;
             Ok(BatchAnswer::new(response, |body| body.results))
         })
@@ -380,12 +377,9 @@ impl Client {
         self.run_batch("batch_retry_jobs", job_ids, usize::MAX, |ids| async move {
             let jobs = ids
                 .into_iter()
-                .map(|job_id| types::RetryJobRequest {
-                    job_id,
-                    is_sync_re_edit: None,
-                })
-                .collect();
-            let body = types::BatchRetryJobsRequest { jobs };
+                .map(types::RetryJobRequest::new)
+                .collect::<Vec<_>>();
+            let body = types::BatchRetryJobsRequest::new(jobs);
             let response = self.batch_retry_jobs().body(body).send().await?;
             Ok(BatchAnswer::new(response, |body| body.results))
         })
@@ -403,12 +397,9 @@ impl Client {
             async move {
                 let jobs = ids
                     .into_iter()
-                    .map(|job_id| types::PauseJobRequest {
-                        job_id,
-                        pause_mode: mode.clone(),
-                    })
-                    .collect();
-                let body = types::BatchPauseJobsRequest { jobs };
+                    .map(|job_id| types::PauseJobRequest::new(job_id, mode.clone()))
+                    .collect::<Vec<_>>();
+                let body = types::BatchPauseJobsRequest::new(jobs);
                 let response = self.batch_pause_jobs().body(body).send().await?;
                 Ok(BatchAnswer::new(response, |body| body.results))
             }
@@ -454,13 +445,9 @@ impl Client {
             async move {
                 let jobs = ids
                     .into_iter()
-                    .map(|job_id| types::StopOrDeleteJobRequest {
-                        delete_type: delete_type.clone(),
-                        is_show_breakpoint_position: None,
-                        job_id,
-                    })
-                    .collect();
-                let body = types::BatchStopOrDeleteJobsRequest { jobs };
+                    .map(|job_id| types::StopOrDeleteJobRequest::new(delete_type.clone(), job_id))
+                    .collect::<Vec<_>>();
+                let body = types::BatchStopOrDeleteJobsRequest::new(jobs);
                 let response = self.batch_stop_or_delete_jobs().body(body).send().await?;
                 Ok(BatchAnswer::new(response, |body| body.results))
             }
@@ -479,10 +466,8 @@ impl Client {
             PAGE_REQ_MAX,
             |ids| async move {
                 let page_req = Some(one_page(ids.len()));
-                let body = types::BatchShowJobStatusesRequest {
-                    jobs: ids,
-                    page_req,
-                };
+                let mut body = types::BatchShowJobStatusesRequest::new(ids);
+                body.page_req = page_req;
                 let response = self.batch_show_job_statuses().body(body).send().await?;
                 Ok(BatchAnswer::new(response, |body| body.results))
             },
@@ -500,7 +485,7 @@ impl Client {
             job_ids,
             usize::MAX,
             |ids| async move {
-                let body = types::BatchShowProgressRequest { jobs: ids };
+                let body = types::BatchShowProgressRequest::new(ids);
                 let response = self.batch_show_progress().body(body).send().await?;
                 Ok(BatchAnswer::new(response, |body| body.results))
             },
@@ -519,10 +504,8 @@ impl Client {
             PAGE_REQ_MAX,
             |ids| async move {
                 let page_req = Some(one_page(ids.len()));
-                let body = types::BatchShowJobDetailsRequest {
-                    jobs: ids,
-                    page_req,
-                };
+                let mut body = types::BatchShowJobDetailsRequest::new(ids);
+                body.page_req = page_req;
                 let response = self.batch_show_job_details().body(body).send().await?;
                 Ok(BatchAnswer::new(response, |body| body.results))
             },
@@ -635,10 +618,10 @@ impl Client {
 
 /// A `page_req` asking for all `jobs` of a request on its first page.
 fn one_page(jobs: usize) -> types::PageReq {
-    types::PageReq {
-        cur_page: Some(1),
-        per_page: Some(i32::try_from(jobs).unwrap_or(i32::MAX)),
-    }
+    let mut page = types::PageReq::default();
+    page.cur_page = Some(1);
+    page.per_page = Some(i32::try_from(jobs).unwrap_or(i32::MAX));
+    page
 }
 
 fn not_found(job_id: &str) -> Error {
@@ -673,12 +656,12 @@ mod tests {
     use super::*;
 
     fn action(id: &str, status: &str, code: Option<&str>) -> types::JobActionResult {
-        types::JobActionResult {
-            error_code: code.map(str::to_string),
-            error_msg: code.map(|_| "message".to_string()),
-            id: Some(id.to_string()),
-            status: Some(status.into()),
-        }
+        let mut result = types::JobActionResult::default();
+        result.error_code = code.map(str::to_string);
+        result.error_msg = code.map(|_| "message".to_string());
+        result.id = Some(id.to_string());
+        result.status = Some(status.into());
+        result
     }
 
     fn answer(items: Vec<types::JobActionResult>) -> BatchAnswer<types::JobActionResult> {

@@ -10,7 +10,7 @@
 //! use huaweicloud_drs::{Client, types};
 //!
 //! let client = Client::new("drs.cn-north-4.myhuaweicloud.com", "0549...ef0", "MIIT...")?;
-//! let body = types::BatchShowPrecheckResultsRequest { jobs: vec!["a1b2...jb01".into()] };
+//! let body = types::BatchShowPrecheckResultsRequest::new(vec!["a1b2...jb01".into()]);
 //! let results = client.batch_show_precheck_results().body(body).send().await?;
 //! println!("{} results", results.count.unwrap_or_default());
 //! # Ok(())
@@ -64,3 +64,8 @@ pub use pagination::ItemStream;
 pub use retry::RetryPolicy;
 pub use time::{ServiceTime, TimeField};
 pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, JobWait, StatusChange, WaitTarget};
+
+/// The README's example, compiled as a documentation test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;

@@ -98,10 +98,9 @@ fn gateway_refusal() -> ResponseTemplate {
 }
 
 async fn show_statuses(client: &Client) -> Result<Vec<(String, String)>, Error> {
-    let body = BatchShowJobStatusesRequest {
-        jobs: JOBS.iter().map(|job| job.to_string()).collect(),
-        page_req: None,
-    };
+    let body = BatchShowJobStatusesRequest::new(
+        JOBS.iter().map(|job| job.to_string()).collect::<Vec<_>>(),
+    );
     let answer = client
         .batch_show_job_statuses()
         .body(body)

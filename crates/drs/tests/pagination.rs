@@ -16,20 +16,7 @@ const COMPARE: &str = "48c6acb4-1473-48fd-8676-df3705758c27";
 
 /// A filter like 4.1.20's "list real-time migration jobs" example.
 fn migration_jobs() -> types::ListJobsRequest {
-    types::ListJobsRequest {
-        cur_page: 1,
-        db_use_type: DbUseType::Migration,
-        engine_type: None,
-        enterprise_project_id: None,
-        instance_ids: None,
-        instance_ip: None,
-        name: None,
-        net_type: None,
-        per_page: 5,
-        service_name: None,
-        status: None,
-        tags: None,
-    }
+    types::ListJobsRequest::new(1, 5, DbUseType::Migration)
 }
 
 /// A 4.1.20 answer holding the jobs `ids`, out of `total`.

@@ -315,9 +315,9 @@ async fn a_client_with_aksk_sends_requests_the_server_can_verify() {
         .send()
         .await
         .unwrap();
-    let body = types::BatchShowPrecheckResultsRequest {
-        jobs: vec!["9a470239-2308-4ff9-8d1d-acf3e0ccfcb7".into()],
-    };
+    let body = types::BatchShowPrecheckResultsRequest::new(vec![
+        "9a470239-2308-4ff9-8d1d-acf3e0ccfcb7".into(),
+    ]);
     client
         .batch_show_precheck_results()
         .body(body)

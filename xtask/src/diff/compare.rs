@@ -27,14 +27,14 @@ const CONSTRAINTS: [&str; 11] = [
 
 const REMOVED: &str = "code that uses it stops compiling";
 const NEW_API: &str = "new API; nothing existing changes";
-const NEW_VARIANT: &str = "the Rust enum gains a variant: exhaustive matches stop compiling, and the value no longer \
-     decodes as Unknown";
+const NEW_VARIANT: &str = "the Rust enum gains a variant; it is #[non_exhaustive], so matches already have a \
+     wildcard arm, and the value, which decoded as Unknown, now decodes as the new variant";
 const LOST_VARIANT: &str = "the Rust enum loses a variant: code naming it stops compiling, and the value decodes as \
      Unknown";
 const TYPE_CHANGED: &str = "the Rust type changes";
 const OPTION_CHANGED: &str = "the Rust type changes between T and Option<T>";
-const FIELD_FOR_BUILDERS: &str =
-    "callers build this type: a struct literal that does not name the new field stops compiling";
+const FIELD_FOR_BUILDERS: &str = "the struct is #[non_exhaustive] and built with `new`, `Default` or a builder, \
+     none of which needs the new optional field";
 const REQUIRED_IN_RESPONSE: &str = "decoding now refuses a body without it";
 const OPTIONAL_IN_RESPONSE: &str =
     "response types are only read: a body without the field still decodes, to None";
@@ -139,7 +139,7 @@ fn compare_enum(subject: &Subject, what: &str, old: &Value, new: &Value) -> Vec<
                 found.push(change(
                     subject,
                     format!("{what}: enumeration value `{value}` added"),
-                    Bump::Major,
+                    Bump::Minor,
                     NEW_VARIANT,
                 ));
             }
@@ -640,8 +640,11 @@ fn added_field(subject: &Subject, path: &str, field: &Field<'_>, built: bool) ->
         describe(field.schema)
     );
     let (bump, reason) = match (built, field.required) {
-        (true, true) => (Bump::Major, "callers must set the new field"),
-        (true, false) => (Bump::Major, FIELD_FOR_BUILDERS),
+        (true, true) => (
+            Bump::Major,
+            "callers must set the new field: `new` takes it",
+        ),
+        (true, false) => (Bump::Minor, FIELD_FOR_BUILDERS),
         (false, true) => (Bump::Major, REQUIRED_IN_RESPONSE),
         (false, false) => (Bump::Minor, OPTIONAL_IN_RESPONSE),
     };

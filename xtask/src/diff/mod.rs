@@ -7,11 +7,12 @@
 //!
 //! # What breaks a caller of the Rust crates
 //!
-//! The rules follow how the generated code is shaped today: every schema is a plain struct with
-//! public fields and no `#[non_exhaustive]`, an optional field is an `Option`, every enumeration
-//! is a Rust enum with one variant per documented value plus `Unknown`, also exhaustive. Callers
-//! build request types (with struct literals, as the crate documentation shows, or with the
-//! generated builders) and read response types.
+//! The rules follow how the generated code is shaped today: every schema is a struct with
+//! public fields, `#[non_exhaustive]`, built with a `new` taking its required fields (in the
+//! order of the schema's `required` list), with `Default` when it has none, or with the
+//! generated builders; an optional field is an `Option`; every string enumeration is a
+//! `#[non_exhaustive]` Rust enum with one variant per documented value plus `Unknown`. Callers
+//! build request types and read response types.
 //!
 //! Major (breaking):
 //! - an operation, a parameter, a schema or a field removed;
@@ -19,25 +20,25 @@
 //! - a request body added as required or removed, or its schema changed; a success response
 //!   whose body schema changes, or a success status added or removed that changes the set of
 //!   body schemas a call can return;
-//! - a field added to a type that callers build, optional or not: a struct literal that does
-//!   not name the new field stops compiling. A type is built by callers when a request body or
-//!   a parameter reaches it, or when no operation reaches it at all;
+//! - a required field added to a type that callers build: `new` takes one more argument. A
+//!   type is built by callers when a request body or a parameter reaches it, or when no
+//!   operation reaches it at all;
 //! - a required field added to a type only read from responses: decoding refuses a body
 //!   without it;
 //! - the type or the format of a schema or a field changed (typify derives the Rust type from
 //!   both: `int32` is `i32`, `int64` is `i64`, `password` is `Secret`);
 //! - a field made required or optional, or a required field made nullable or not: its Rust
 //!   type changes between `T` and `Option<T>`;
-//! - an enumeration value added or removed: the Rust enum gains or loses a variant, so an
-//!   exhaustive `match` stops compiling, and a value that decoded as `Unknown` now decodes as
-//!   the new variant (or the other way round).
+//! - an enumeration value removed: code naming its variant stops compiling, and the value
+//!   decodes as `Unknown`.
 //!
 //! Minor (an addition that breaks nothing):
 //! - an operation added (a new `Client` method), an optional parameter added (a new setter), a
 //!   schema added (a new type), an optional request body added;
-//! - an optional field added to a type only read from responses: a body without it still
-//!   decodes, to `None`. Response types are for reading; code that builds one with a struct
-//!   literal (a test double, say) has to name the new field, and that use is not counted.
+//! - an optional field added to any type: it is `None` in what `new` and `Default` build, and a
+//!   body without it still decodes, to `None`;
+//! - an enumeration value added: the enum is `#[non_exhaustive]`, so every `match` on it
+//!   already has a wildcard arm; the value, which decoded as `Unknown`, now has its variant.
 //!
 //! Patch (the Rust API stays the same, the behaviour follows the spec):
 //! - an operation's path or method changed (the method keeps its name and setters); a

@@ -223,15 +223,15 @@ fn a_new_optional_response_field_is_minor_and_located_through_refs() {
 }
 
 #[test]
-fn a_new_request_field_is_major_even_when_optional() {
+fn a_new_optional_request_field_is_an_addition() {
     let mut changed = base();
     schema(&mut changed, "ListJobsRequest")["properties"]["tag"] = json!({ "type": "string" });
     let found = compare(&base(), &changed);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].summary, "field `tag` added: string, optional");
-    assert_eq!(found[0].bump, Bump::Major);
+    assert_eq!(found[0].bump, Bump::Minor);
     assert!(
-        found[0].reason.contains("struct literal"),
+        found[0].reason.contains("non_exhaustive"),
         "{}",
         found[0].reason
     );
@@ -244,8 +244,10 @@ fn a_schema_no_operation_reaches_counts_as_built_by_callers() {
     schema(&mut old, "Tag")["properties"] = json!({ "key": { "type": "string" } });
     let mut new = old.clone();
     schema(&mut new, "Tag")["properties"]["value"] = json!({ "type": "string" });
+    schema(&mut new, "Tag")["required"] = json!(["value"]);
     let found = compare(&old, &new);
     assert_eq!(found.len(), 1, "{found:?}");
+    // A required field of a type callers build: `new` takes one more argument.
     assert_eq!(found[0].bump, Bump::Major);
     assert!(found[0].locations.is_empty());
 }
@@ -318,7 +320,7 @@ fn nullable_changes_the_type_of_required_fields_only() {
 }
 
 #[test]
-fn enumeration_values_added_or_removed_are_major_wherever_they_are_used() {
+fn enumeration_values_removed_are_major_and_added_are_minor_wherever_they_are_used() {
     let mut changed = base();
     schema(&mut changed, "JobStatus")["enum"] = json!(["RUNNING", "PAUSED"]);
     let found = compare(&base(), &changed);
@@ -330,7 +332,7 @@ fn enumeration_values_added_or_removed_are_major_wherever_they_are_used() {
         summaries,
         [
             ("schema: enumeration value `FAILED` removed", Bump::Major),
-            ("schema: enumeration value `PAUSED` added", Bump::Major),
+            ("schema: enumeration value `PAUSED` added", Bump::Minor),
         ]
     );
     assert_eq!(
@@ -569,19 +571,19 @@ fn revision_2023_11_30_adds_exactly_the_four_fields_of_its_history() {
         (
             "SetSyncPolicyRequest",
             "field `file_and_position` added: string, optional",
-            Bump::Major,
+            Bump::Minor,
             vec!["batch_set_sync_policies request body: jobs[].file_and_position"],
         ),
         (
             "SetSyncPolicyRequest",
             "field `gtid_set` added: string, optional",
-            Bump::Major,
+            Bump::Minor,
             vec!["batch_set_sync_policies request body: jobs[].gtid_set"],
         ),
         (
             "StopOrDeleteJobRequest",
             "field `is_show_breakpoint_position` added: boolean, optional",
-            Bump::Major,
+            Bump::Minor,
             vec!["batch_stop_or_delete_jobs request body: jobs[].is_show_breakpoint_position"],
         ),
     ]
@@ -591,10 +593,10 @@ fn revision_2023_11_30_adds_exactly_the_four_fields_of_its_history() {
     });
     assert_eq!(found, expected);
 
-    // Three of the four fields are added to request types: a struct literal of
-    // `StopOrDeleteJobRequest` or `SetSyncPolicyRequest` written for 2023-08-30 does not
-    // compile against 2023-11-30. So the revision is a breaking one for the crates.
+    // Every field is optional, and the generated structs are `#[non_exhaustive]` and built with
+    // `new`, `Default` or builders: code written for 2023-08-30 compiles against 2023-11-30, so
+    // the revision is an addition, a patch release of a 0.x crate.
     let changes = compare(&old, &current);
-    assert_eq!(bump(&changes), Some(Bump::Major));
-    assert_eq!(next_version("0.1.0", Bump::Major).as_deref(), Some("0.2.0"));
+    assert_eq!(bump(&changes), Some(Bump::Minor));
+    assert_eq!(next_version("0.1.0", Bump::Minor).as_deref(), Some("0.1.1"));
 }
