@@ -6,43 +6,45 @@ mod support;
 
 use std::time::Duration;
 
-use huaweicloud_drs::{BODY_EXCERPT_LIMIT, Client, Error, ErrorCode, RetryPolicy};
+use huaweicloud_drs::{BODY_EXCERPT_LIMIT, Error, ErrorCode, ResponseValue, RetryPolicy, types};
 use serde_json::json;
-use support::{JOB_ID, builder, client, job_statuses_request, path, received};
+use support::{
+    JOB_ID, STATUSES, builder, builder_for, client, job_statuses, job_statuses_answer, path,
+    received, refusing_endpoint, serve,
+};
 use wiremock::matchers::{method, path as url_path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const STATUSES: &str = "/jobs/batch-status";
+/// The error of `batch_show_job_statuses`, sent once to a server that answers `answer`.
+async fn job_statuses_error(answer: ResponseTemplate) -> Error {
+    let server = serve(STATUSES, answer).await;
+    job_statuses(&client(&server).await).await.unwrap_err()
+}
 
-/// Serves `answer` to every `batch_show_job_statuses` request.
-async fn serve_job_statuses(answer: ResponseTemplate) -> MockServer {
+/// Calls `list_node_types` (section 4.1.23), which documents 200 and 400, on a server that
+/// answers it with `answer`.
+async fn node_types(
+    answer: ResponseTemplate,
+) -> Result<ResponseValue<types::ListNodeTypesResponse>, Error> {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(url_path(path(STATUSES)))
+    Mock::given(method("GET"))
+        .and(url_path(path("/node-type")))
         .respond_with(answer)
         .mount(&server)
         .await;
-    server
-}
-
-/// Calls `batch_show_job_statuses` with retries off, so that each test sees one answer.
-async fn job_statuses(server: &MockServer) -> Result<(), Error> {
-    let client = builder(server)
-        .retry(RetryPolicy::never())
-        .build()
+    client(&server)
         .await
-        .expect("a client");
-    client
-        .batch_show_job_statuses()
-        .body(job_statuses_request())
+        .list_node_types()
+        .engine_type("mysql")
+        .db_use_type("migration")
+        .job_direction("up")
         .send()
         .await
-        .map(drop)
 }
 
 #[tokio::test]
 async fn a_drs_error_body_is_an_api_error_with_its_typed_code() {
-    let server = serve_job_statuses(
+    let error = job_statuses_error(
         ResponseTemplate::new(400)
             .insert_header("X-Request-Id", "a7f3c1e2-400")
             .set_body_json(json!({
@@ -52,7 +54,6 @@ async fn a_drs_error_body_is_an_api_error_with_its_typed_code() {
     )
     .await;
 
-    let error = job_statuses(&server).await.unwrap_err();
     let Error::Api(api) = &error else {
         panic!("expected Error::Api, got {error:?}");
     };
@@ -73,13 +74,13 @@ async fn a_drs_error_body_is_an_api_error_with_its_typed_code() {
 #[tokio::test]
 async fn a_drs_error_on_a_status_the_operation_does_not_document_is_still_an_api_error() {
     // The operation documents 400 only; table A-4 answers DRS.M00002 with 422.
-    let server = serve_job_statuses(
+    let error = job_statuses_error(
         ResponseTemplate::new(422)
             .set_body_json(json!({ "error_code": "DRS.M00002", "error_msg": "empty" })),
     )
     .await;
 
-    match job_statuses(&server).await.unwrap_err() {
+    match error {
         Error::Api(api) => {
             assert_eq!((api.status, api.code), (422, ErrorCode::DrsM00002));
             assert_eq!(api.message, "empty");
@@ -90,14 +91,13 @@ async fn a_drs_error_on_a_status_the_operation_does_not_document_is_still_an_api
 
 #[tokio::test]
 async fn the_gateways_401_is_an_authentication_error_with_its_code_and_request_id() {
-    let server = serve_job_statuses(ResponseTemplate::new(401).set_body_json(json!({
+    let error = job_statuses_error(ResponseTemplate::new(401).set_body_json(json!({
         "error_code": "APIGW.0301",
         "error_msg": "Incorrect IAM authentication information: verify aksk signature fail",
         "request_id": "b3c9e0d4f1a2b3c4d5e6f7a8b9c0d1e2"
     })))
     .await;
 
-    let error = job_statuses(&server).await.unwrap_err();
     let Error::Authentication(auth) = &error else {
         panic!("expected Error::Authentication, got {error:?}");
     };
@@ -117,7 +117,7 @@ async fn the_gateways_401_is_an_authentication_error_with_its_code_and_request_i
 
 #[tokio::test]
 async fn the_request_id_header_wins_over_the_one_in_the_body() {
-    let server = serve_job_statuses(
+    let error = job_statuses_error(
         ResponseTemplate::new(401)
             .insert_header("X-Request-Id", "from-header")
             .set_body_json(json!({
@@ -128,21 +128,20 @@ async fn the_request_id_header_wins_over_the_one_in_the_body() {
     )
     .await;
 
-    let error = job_statuses(&server).await.unwrap_err();
     assert!(matches!(error, Error::Authentication(_)), "{error:?}");
     assert_eq!(error.request_id(), Some("from-header"));
 }
 
 #[tokio::test]
 async fn a_403_with_a_gateway_code_is_an_authentication_error() {
-    let server = serve_job_statuses(ResponseTemplate::new(403).set_body_json(json!({
+    let error = job_statuses_error(ResponseTemplate::new(403).set_body_json(json!({
         "error_code": "APIGW.0302",
         "error_msg": "The IAM user is not authorized to access the API.",
         "request_id": "c0ffee"
     })))
     .await;
 
-    match job_statuses(&server).await.unwrap_err() {
+    match error {
         Error::Authentication(auth) => {
             assert_eq!(auth.status, Some(403));
             assert_eq!(auth.code.as_deref(), Some("APIGW.0302"));
@@ -154,11 +153,11 @@ async fn a_403_with_a_gateway_code_is_an_authentication_error() {
 
 #[tokio::test]
 async fn a_401_without_a_coded_body_is_still_an_authentication_error() {
-    let server =
-        serve_job_statuses(ResponseTemplate::new(401).set_body_raw("Unauthorized", "text/plain"))
+    let error =
+        job_statuses_error(ResponseTemplate::new(401).set_body_raw("Unauthorized", "text/plain"))
             .await;
 
-    match job_statuses(&server).await.unwrap_err() {
+    match error {
         Error::Authentication(auth) => {
             assert_eq!((auth.status, auth.code.as_deref()), (Some(401), None));
             assert!(auth.message.contains("Unauthorized"), "{auth:?}");
@@ -170,14 +169,13 @@ async fn a_401_without_a_coded_body_is_still_an_authentication_error() {
 #[tokio::test]
 async fn an_html_error_page_is_an_http_error_with_an_excerpt() {
     let page = "<html><body><h1>500 Internal Server Error</h1></body></html>";
-    let server = serve_job_statuses(
+    let error = job_statuses_error(
         ResponseTemplate::new(500)
             .insert_header("X-Request-Id", "html-500")
             .set_body_raw(page, "text/html"),
     )
     .await;
 
-    let error = job_statuses(&server).await.unwrap_err();
     let Error::Http(http) = &error else {
         panic!("expected Error::Http, got {error:?}");
     };
@@ -189,11 +187,10 @@ async fn an_html_error_page_is_an_http_error_with_an_excerpt() {
 
 #[tokio::test]
 async fn an_empty_error_body_is_an_http_error() {
-    let server =
-        serve_job_statuses(ResponseTemplate::new(503).insert_header("X-Request-Id", "empty-503"))
+    let error =
+        job_statuses_error(ResponseTemplate::new(503).insert_header("X-Request-Id", "empty-503"))
             .await;
 
-    let error = job_statuses(&server).await.unwrap_err();
     let Error::Http(http) = &error else {
         panic!("expected Error::Http, got {error:?}");
     };
@@ -207,11 +204,10 @@ async fn an_empty_error_body_is_an_http_error() {
 #[tokio::test]
 async fn a_huge_error_body_leaves_a_bounded_excerpt() {
     let page = format!("<html>{}</html>", "Bad Gateway ".repeat(200_000));
-    let server =
-        serve_job_statuses(ResponseTemplate::new(502).set_body_raw(page.clone(), "text/html"))
+    let error =
+        job_statuses_error(ResponseTemplate::new(502).set_body_raw(page.clone(), "text/html"))
             .await;
 
-    let error = job_statuses(&server).await.unwrap_err();
     let Error::Http(http) = &error else {
         panic!("expected Error::Http, got {error:?}");
     };
@@ -231,12 +227,12 @@ async fn a_huge_error_body_leaves_a_bounded_excerpt() {
 
 #[tokio::test]
 async fn a_400_whose_body_is_not_json_is_an_http_error() {
-    let server = serve_job_statuses(
+    let error = job_statuses_error(
         ResponseTemplate::new(400).set_body_raw("Bad Request: malformed JSON", "text/plain"),
     )
     .await;
 
-    match job_statuses(&server).await.unwrap_err() {
+    match error {
         Error::Http(http) => {
             assert_eq!(http.status, 400);
             assert_eq!(http.body_excerpt, "Bad Request: malformed JSON");
@@ -250,14 +246,14 @@ async fn a_json_error_body_without_a_code_is_an_http_error_showing_the_body_as_s
     // The shape IAM and some gateways use; it decodes as an `ErrorResponse` with no member set,
     // so the excerpt must come from the bytes, not from the decoded value.
     let body = r#"{"error":{"code":"400","message":"Request body is malformed"}}"#;
-    let server = serve_job_statuses(
+    let error = job_statuses_error(
         ResponseTemplate::new(400)
             .insert_header("X-Request-Id", "no-code")
             .set_body_raw(body, "application/json"),
     )
     .await;
 
-    match job_statuses(&server).await.unwrap_err() {
+    match error {
         Error::Http(http) => {
             assert_eq!(http.status, 400);
             assert_eq!(http.request_id.as_deref(), Some("no-code"));
@@ -269,7 +265,7 @@ async fn a_json_error_body_without_a_code_is_an_http_error_showing_the_body_as_s
 
 #[tokio::test]
 async fn a_success_body_of_the_wrong_shape_names_the_json_path() {
-    let server = serve_job_statuses(
+    let error = job_statuses_error(
         ResponseTemplate::new(200)
             .insert_header("X-Request-Id", "decode-200")
             .set_body_json(json!({
@@ -282,7 +278,6 @@ async fn a_success_body_of_the_wrong_shape_names_the_json_path() {
     )
     .await;
 
-    let error = job_statuses(&server).await.unwrap_err();
     let Error::Decode(decode) = &error else {
         panic!("expected Error::Decode, got {error:?}");
     };
@@ -296,12 +291,12 @@ async fn a_success_body_of_the_wrong_shape_names_the_json_path() {
 
 #[tokio::test]
 async fn a_success_body_that_is_not_json_is_a_decode_error_at_the_root() {
-    let server = serve_job_statuses(
+    let error = job_statuses_error(
         ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"),
     )
     .await;
 
-    match job_statuses(&server).await.unwrap_err() {
+    match error {
         Error::Decode(decode) => {
             assert_eq!((decode.status, decode.path.as_str()), (200, "."));
             assert_eq!(decode.body_excerpt, "<html>maintenance</html>");
@@ -312,25 +307,13 @@ async fn a_success_body_that_is_not_json_is_a_decode_error_at_the_root() {
 
 #[tokio::test]
 async fn a_success_status_the_spec_does_not_list_is_decoded_anyway() {
-    // `list_node_types` (section 4.1.23) documents 200 and 400, not 203.
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(url_path(path("/node-type")))
-        .respond_with(ResponseTemplate::new(203).set_body_json(json!({
-            "node_types": [{ "node_type": "high", "is_sellout": false }]
-        })))
-        .mount(&server)
-        .await;
+    // `list_node_types` documents 200 and 400, not 203.
+    let answer = node_types(ResponseTemplate::new(203).set_body_json(json!({
+        "node_types": [{ "node_type": "high", "is_sellout": false }]
+    })))
+    .await
+    .expect("an undocumented success status decodes");
 
-    let answer = client(&server)
-        .await
-        .list_node_types()
-        .engine_type("mysql")
-        .db_use_type("migration")
-        .job_direction("up")
-        .send()
-        .await
-        .expect("an undocumented success status decodes");
     assert_eq!(answer.status().as_u16(), 203);
     let node_types = answer.into_inner().node_types.unwrap_or_default();
     assert_eq!(node_types.len(), 1);
@@ -339,25 +322,12 @@ async fn a_success_status_the_spec_does_not_list_is_decoded_anyway() {
 
 #[tokio::test]
 async fn an_undocumented_success_status_with_a_wrong_body_names_the_path() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(url_path(path("/node-type")))
-        .respond_with(
-            ResponseTemplate::new(201)
-                .set_body_json(json!({ "node_types": [{ "is_sellout": "no" }] })),
-        )
-        .mount(&server)
-        .await;
+    let error = node_types(
+        ResponseTemplate::new(201).set_body_json(json!({ "node_types": [{ "is_sellout": "no" }] })),
+    )
+    .await
+    .unwrap_err();
 
-    let error = client(&server)
-        .await
-        .list_node_types()
-        .engine_type("mysql")
-        .db_use_type("migration")
-        .job_direction("up")
-        .send()
-        .await
-        .unwrap_err();
     match error {
         Error::Decode(decode) => {
             assert_eq!(decode.status, 201);
@@ -371,16 +341,16 @@ async fn an_undocumented_success_status_with_a_wrong_body_names_the_path() {
 async fn a_redirect_is_not_followed_and_the_token_stays_home() {
     let elsewhere = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(support::job_statuses_answer()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(job_statuses_answer()))
         .mount(&elsewhere)
         .await;
-    let server = serve_job_statuses(
+    let error = job_statuses_error(
         ResponseTemplate::new(307)
             .insert_header("Location", format!("{}{}", elsewhere.uri(), path(STATUSES))),
     )
     .await;
 
-    match job_statuses(&server).await.unwrap_err() {
+    match error {
         Error::Http(http) => assert_eq!(http.status, 307),
         other => panic!("expected Error::Http, got {other:?}"),
     }
@@ -389,27 +359,13 @@ async fn a_redirect_is_not_followed_and_the_token_stays_home() {
 
 #[tokio::test]
 async fn a_refused_connection_is_a_transport_error() {
-    // A port that was just free: nothing listens on it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
-    let client = Client::builder()
-        .endpoint(&format!("http://127.0.0.1:{port}"))
-        .project_id(support::PROJECT_ID)
-        .token(support::TOKEN)
-        .unwrap()
+    let client = builder_for(&refusing_endpoint())
         .retry(RetryPolicy::never())
         .build()
         .await
         .unwrap();
 
-    let error = client
-        .batch_show_job_statuses()
-        .body(job_statuses_request())
-        .send()
-        .await
-        .unwrap_err();
+    let error = job_statuses(&client).await.unwrap_err();
     match &error {
         Error::Transport { operation, source } => {
             assert_eq!(*operation, "batch_show_job_statuses");
@@ -423,9 +379,10 @@ async fn a_refused_connection_is_a_transport_error() {
 
 #[tokio::test]
 async fn an_answer_later_than_the_timeout_is_a_timeout_error() {
-    let server = serve_job_statuses(
+    let server = serve(
+        STATUSES,
         ResponseTemplate::new(200)
-            .set_body_json(support::job_statuses_answer())
+            .set_body_json(job_statuses_answer())
             .set_delay(Duration::from_secs(10)),
     )
     .await;
@@ -436,12 +393,7 @@ async fn an_answer_later_than_the_timeout_is_a_timeout_error() {
         .await
         .unwrap();
 
-    let error = client
-        .batch_show_job_statuses()
-        .body(job_statuses_request())
-        .send()
-        .await
-        .unwrap_err();
+    let error = job_statuses(&client).await.unwrap_err();
     match &error {
         Error::Timeout { operation, after } => {
             assert_eq!(*operation, "batch_show_job_statuses");

@@ -3,21 +3,22 @@
 //! sent on DRS calls, its cache and renewal, IAM's refusals, and `GET /v3/projects?name=`
 //! (appendix A.5) when the client is built without a project id.
 
+mod support;
+
 use std::time::{Duration, SystemTime};
 
 use huaweicloud_drs::time::CivilDateTime;
 use huaweicloud_drs::types::BatchShowJobStatusesRequest;
 use huaweicloud_drs::{Client, Error, IamPassword};
 use serde_json::{Value, json};
-use wiremock::matchers::{body_json, header, method, path, query_param};
+use support::{PROJECT_ID, STATUSES, path, statuses};
+use wiremock::matchers::{body_json, header, method, path as url_path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const REGION: &str = "cn-north-4";
 const DOMAIN: &str = "acme-cloud";
 const USER: &str = "drs-operator";
 const PASSWORD: &str = "Correct-Horse-7";
-/// The project id of the reference's examples.
-const PROJECT_ID: &str = "054ba152d480d55b2f5dc0069e7ddef0";
 /// The two jobs of the reference's batch status example (4.1.20).
 const JOBS: [&str; 2] = [
     "9a470239-2308-4bb5-a6bc-1040402fjb21",
@@ -68,24 +69,37 @@ fn in_a_day() -> SystemTime {
 }
 
 fn token_request() -> wiremock::MockBuilder {
-    Mock::given(method("POST")).and(path("/v3/auth/tokens"))
+    Mock::given(method("POST")).and(url_path("/v3/auth/tokens"))
+}
+
+/// IAM answers the first token request with `MIIT-token-1`, expiring at `first_expires_at`,
+/// and the second with `MIIT-token-2`, good for a day; each is expected exactly once.
+async fn issue_two_tokens(server: &MockServer, first_expires_at: SystemTime) {
+    token_request()
+        .respond_with(token_answer("MIIT-token-1", first_expires_at))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(server)
+        .await;
+    token_request()
+        .respond_with(token_answer("MIIT-token-2", in_a_day()))
+        .expect(1)
+        .mount(server)
+        .await;
 }
 
 fn statuses_call(token: &str) -> wiremock::MockBuilder {
     Mock::given(method("POST"))
-        .and(path(format!("/v3/{PROJECT_ID}/jobs/batch-status")))
+        .and(url_path(path(STATUSES)))
         .and(header("x-auth-token", token))
 }
 
 /// The response example of 4.1.20.
 fn statuses_answer() -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({
-        "results": [
-            { "id": JOBS[0], "status": "INCRE_TRANSFER_STARTED" },
-            { "id": JOBS[1], "status": "INCRE_TRANSFER_FAILED" }
-        ],
-        "count": 2
-    }))
+    ResponseTemplate::new(200).set_body_json(statuses(&[
+        (JOBS[0], "INCRE_TRANSFER_STARTED"),
+        (JOBS[1], "INCRE_TRANSFER_FAILED"),
+    ]))
 }
 
 /// The API gateway's answer to a token it does not accept.
@@ -224,17 +238,7 @@ async fn a_token_near_or_past_its_expiry_is_renewed_before_the_next_call() {
     ];
     for (case, expires_at) in cases {
         let server = MockServer::start().await;
-        token_request()
-            .respond_with(token_answer("MIIT-token-1", expires_at))
-            .up_to_n_times(1)
-            .expect(1)
-            .mount(&server)
-            .await;
-        token_request()
-            .respond_with(token_answer("MIIT-token-2", in_a_day()))
-            .expect(1)
-            .mount(&server)
-            .await;
+        issue_two_tokens(&server, expires_at).await;
         statuses_call("MIIT-token-1")
             .respond_with(statuses_answer())
             .expect(1)
@@ -260,17 +264,7 @@ async fn a_token_near_or_past_its_expiry_is_renewed_before_the_next_call() {
 #[tokio::test]
 async fn a_401_renews_the_token_once_and_the_call_is_repeated() {
     let server = MockServer::start().await;
-    token_request()
-        .respond_with(token_answer("MIIT-token-1", in_a_day()))
-        .up_to_n_times(1)
-        .expect(1)
-        .mount(&server)
-        .await;
-    token_request()
-        .respond_with(token_answer("MIIT-token-2", in_a_day()))
-        .expect(1)
-        .mount(&server)
-        .await;
+    issue_two_tokens(&server, in_a_day()).await;
     // The first token was revoked (its user's password changed, say) before it expired.
     statuses_call("MIIT-token-1")
         .respond_with(gateway_refusal())
@@ -356,7 +350,7 @@ async fn iam_refusing_the_password_is_an_authentication_error_that_hides_it() {
     for (answer, code, message) in cases {
         let server = MockServer::start().await;
         token_request().respond_with(answer).mount(&server).await;
-        Mock::given(path(format!("/v3/{PROJECT_ID}/jobs/batch-status")))
+        Mock::given(url_path(path(STATUSES)))
             .respond_with(statuses_answer())
             .expect(0)
             .mount(&server)
@@ -402,7 +396,7 @@ async fn iam_with_projects(projects: Value) -> MockServer {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/v3/projects"))
+        .and(url_path("/v3/projects"))
         .and(query_param("name", REGION))
         .and(header("x-auth-token", "MIIT-token-1"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
@@ -509,7 +503,7 @@ async fn a_project_list_of_another_shape_is_a_decode_error() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/v3/projects"))
+        .and(url_path("/v3/projects"))
         .respond_with(ResponseTemplate::new(200).set_body_string("<html>maintenance</html>"))
         .mount(&server)
         .await;
@@ -532,7 +526,7 @@ async fn an_iam_failure_listing_projects_is_an_http_error_not_an_authentication_
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/v3/projects"))
+        .and(url_path("/v3/projects"))
         .respond_with(
             ResponseTemplate::new(503)
                 .insert_header("X-Request-Id", "iam-req-9")

@@ -1,12 +1,14 @@
 //! Batch and single-job calls against a mock server: outcomes job by job, long lists split
 //! into several requests, and a job that does not exist whichever way the service says so.
 
-mod common;
+mod support;
 
-use common::{PROJECT, client, job_does_not_exist, path, statuses};
 use huaweicloud_drs::types::{JobStatus, PauseJobRequestPauseMode};
-use huaweicloud_drs::{Error, ErrorCode, JobErrorKind};
+use huaweicloud_drs::{Client, Error, ErrorCode, JobErrorKind, RetryPolicy};
 use serde_json::json;
+use support::{
+    PROJECT_ID, STARTING, STATUSES, TOKEN, builder, client, job_does_not_exist, path, statuses,
+};
 use wiremock::matchers::{body_json, header, method, path as url_path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -14,13 +16,23 @@ const STOPPED: &str = "4c6ac8c0-2f51-426a-97b2-cb2c668jb201";
 const BUSY: &str = "6211d20d-0006-41da-836e-db3301ajb20b";
 const JOB: &str = "140b5236-88ad-43c8-811c-1268453jb101";
 
+/// A client of the mock server that puts at most two jobs in a request and sends it once.
+async fn client_of_two(server: &MockServer) -> Client {
+    builder(server)
+        .retry(RetryPolicy::never())
+        .max_jobs_per_request(2)
+        .build()
+        .await
+        .expect("a client")
+}
+
 #[tokio::test]
 async fn one_answer_carries_a_success_and_a_failure() {
     let server = MockServer::start().await;
     // 4.1.14: the request and the 202 answer of "stop the two specified jobs".
     Mock::given(method("DELETE"))
-        .and(url_path(path("jobs/batch-jobs")))
-        .and(header("x-auth-token", "MIIT-test-token"))
+        .and(url_path(path("/jobs/batch-jobs")))
+        .and(header("x-auth-token", TOKEN))
         .and(body_json(json!({ "jobs": [
             { "delete_type": "terminate", "job_id": STOPPED },
             { "delete_type": "terminate", "job_id": BUSY },
@@ -37,7 +49,7 @@ async fn one_answer_carries_a_success_and_a_failure() {
         .mount(&server)
         .await;
 
-    let outcomes = client(&server, 10)
+    let outcomes = client(&server)
         .await
         .stop_jobs(&[STOPPED, BUSY])
         .await
@@ -61,7 +73,7 @@ async fn a_failed_item_under_http_200_fails_its_job_alone() {
     let server = MockServer::start().await;
     // 4.1.13 answers 200; the second job's item carries a code of appendix A.3.
     Mock::given(method("POST"))
-        .and(url_path(path("jobs/batch-pause-task")))
+        .and(url_path(path("/jobs/batch-pause-task")))
         .and(body_json(json!({ "jobs": [
             { "job_id": JOB, "pause_mode": "target" },
             { "job_id": BUSY, "pause_mode": "target" },
@@ -76,7 +88,7 @@ async fn a_failed_item_under_http_200_fails_its_job_alone() {
         })))
         .mount(&server)
         .await;
-    let client = client(&server, 10).await;
+    let client = client(&server).await;
 
     let outcomes = client
         .pause_jobs(&[JOB, BUSY], PauseJobRequestPauseMode::Target)
@@ -89,7 +101,7 @@ async fn a_failed_item_under_http_200_fails_its_job_alone() {
 
     // The same failure through the single-job call is an API error with the item's code.
     Mock::given(method("POST"))
-        .and(url_path(path("jobs/batch-pause-task")))
+        .and(url_path(path("/jobs/batch-pause-task")))
         .and(body_json(
             json!({ "jobs": [{ "job_id": BUSY, "pause_mode": "all" }]}),
         ))
@@ -134,7 +146,7 @@ async fn a_long_list_goes_in_several_requests_and_comes_back_in_order() {
     for (chunk, results) in chunks {
         let jobs: Vec<_> = chunk.iter().map(|id| json!({ "job_id": id })).collect();
         Mock::given(method("POST"))
-            .and(url_path(path("jobs/batch-starting")))
+            .and(url_path(path(STARTING)))
             .and(body_json(json!({ "jobs": jobs })))
             .respond_with(
                 ResponseTemplate::new(202)
@@ -145,7 +157,7 @@ async fn a_long_list_goes_in_several_requests_and_comes_back_in_order() {
             .await;
     }
 
-    let outcomes = client(&server, 2).await.start_jobs(&ids).await.unwrap();
+    let outcomes = client_of_two(&server).await.start_jobs(&ids).await.unwrap();
 
     let order: Vec<_> = outcomes.iter().map(|o| o.job_id.as_str()).collect();
     assert_eq!(order, ids);
@@ -183,7 +195,7 @@ async fn status_queries_ask_for_the_whole_chunk_on_one_page() {
         (vec![JOB], 1, statuses(&[(JOB, "DELETED")])),
     ] {
         Mock::given(method("POST"))
-            .and(url_path(path("jobs/batch-status")))
+            .and(url_path(path(STATUSES)))
             .and(body_json(json!({
                 "jobs": jobs,
                 "page_req": { "cur_page": 1, "per_page": per_page }
@@ -194,7 +206,7 @@ async fn status_queries_ask_for_the_whole_chunk_on_one_page() {
             .await;
     }
 
-    let outcomes = client(&server, 2)
+    let outcomes = client_of_two(&server)
         .await
         .job_statuses(&[
             "9a470239-2308-4bb5-a6bc-1040402fjb21",
@@ -218,14 +230,14 @@ async fn status_queries_ask_for_the_whole_chunk_on_one_page() {
 #[tokio::test]
 async fn a_job_refused_as_unknown_is_not_found() {
     let server = MockServer::start().await;
-    for rest in ["jobs/batch-starting", "jobs/batch-status"] {
+    for rest in [STARTING, STATUSES] {
         Mock::given(method("POST"))
             .and(url_path(path(rest)))
             .respond_with(ResponseTemplate::new(400).set_body_json(job_does_not_exist()))
             .mount(&server)
             .await;
     }
-    let client = client(&server, 10).await;
+    let client = client(&server).await;
 
     for error in [
         client.start_job(JOB).await.unwrap_err(),
@@ -252,12 +264,12 @@ async fn a_job_refused_as_unknown_is_not_found() {
 async fn a_job_reported_deleted_is_not_found() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(url_path(path("jobs/batch-status")))
+        .and(url_path(path(STATUSES)))
         .respond_with(ResponseTemplate::new(200).set_body_json(statuses(&[(JOB, "DELETED")])))
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .and(url_path(path("jobs/batch-detail")))
+        .and(url_path(path("/jobs/batch-detail")))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "count": 1,
             "results": [{ "id": JOB, "name": "DRS-0042-linxiaolu", "status": "DELETED" }]
@@ -265,14 +277,14 @@ async fn a_job_reported_deleted_is_not_found() {
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .and(url_path(path("jobs/batch-progress")))
+        .and(url_path(path("/jobs/batch-progress")))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "count": 1,
             "results": [{ "job_id": JOB, "progress": "0", "transfer_status": "DELETED" }]
         })))
         .mount(&server)
         .await;
-    let client = client(&server, 10).await;
+    let client = client(&server).await;
 
     let errors = [
         client.job_status(JOB).await.map(|_| ()).unwrap_err(),
@@ -292,7 +304,7 @@ async fn single_job_queries_return_the_job_s_own_result() {
     let server = MockServer::start().await;
     // 4.1.19, response example 1.
     Mock::given(method("POST"))
-        .and(url_path(path("jobs/batch-progress")))
+        .and(url_path(path("/jobs/batch-progress")))
         .and(body_json(
             json!({ "jobs": ["8d0e8e36-a618-490d-8a46-8c61ac9jb502"] }),
         ))
@@ -311,11 +323,11 @@ async fn single_job_queries_return_the_job_s_own_result() {
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .and(url_path(path("jobs/batch-status")))
+        .and(url_path(path(STATUSES)))
         .respond_with(ResponseTemplate::new(200).set_body_json(statuses(&[(JOB, "CONFIGURATION")])))
         .mount(&server)
         .await;
-    let client = client(&server, 10).await;
+    let client = client(&server).await;
 
     let progress = client
         .job_progress("8d0e8e36-a618-490d-8a46-8c61ac9jb502")
@@ -330,20 +342,20 @@ async fn single_job_queries_return_the_job_s_own_result() {
         client.job_status(JOB).await.unwrap(),
         JobStatus::Configuration
     );
-    assert_eq!(client.project_id(), PROJECT);
+    assert_eq!(client.project_id(), PROJECT_ID);
 }
 
 #[tokio::test]
 async fn a_missing_result_is_a_decode_error_for_one_job() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(url_path(path("jobs/batch-retry-task")))
+        .and(url_path(path("/jobs/batch-retry-task")))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(json!({ "results": [], "count": 0 })),
         )
         .mount(&server)
         .await;
-    let error = client(&server, 10).await.retry_job(JOB).await.unwrap_err();
+    let error = client(&server).await.retry_job(JOB).await.unwrap_err();
     match error {
         Error::Decode(decode) => {
             assert_eq!(decode.path, "results");
@@ -356,7 +368,7 @@ async fn a_missing_result_is_a_decode_error_for_one_job() {
 #[tokio::test]
 async fn an_empty_list_sends_nothing() {
     let server = MockServer::start().await;
-    let outcomes = client(&server, 10)
+    let outcomes = client(&server)
         .await
         .delete_jobs::<&str>(&[])
         .await
@@ -367,9 +379,9 @@ async fn an_empty_list_sends_nothing() {
 
 #[tokio::test]
 async fn zero_jobs_per_request_is_refused() {
-    let error = huaweicloud_drs::Client::builder()
+    let error = Client::builder()
         .endpoint("http://127.0.0.1:9")
-        .project_id(PROJECT)
+        .project_id(PROJECT_ID)
         .token("t")
         .unwrap()
         .max_jobs_per_request(0)

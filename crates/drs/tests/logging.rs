@@ -4,34 +4,26 @@
 
 mod support;
 
-use std::time::Duration;
-
 use huaweicloud_drs::credentials::{BoxFuture, Credentials, RequestContext};
-use huaweicloud_drs::{AkSk, AuthenticationError, Client, Error, IamPassword, RetryPolicy, types};
+use huaweicloud_drs::{AkSk, AuthenticationError, Client, Error, IamPassword, types};
 use serde_json::json;
 use support::capture::Capture;
-use support::{PROJECT_ID, TOKEN, builder, job_statuses_answer, job_statuses_request, path};
+use support::{
+    JOB_ID, PROJECT_ID, STATUSES, TOKEN, builder, builder_for, job_statuses, job_statuses_answer,
+    path, quick, received, refusing_endpoint, serve_in_turn, start_jobs,
+};
 use wiremock::matchers::{method, path as url_path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const STATUSES: &str = "/jobs/batch-status";
 const PASSWORD: &str = "Pa55w0rd-SECRET-e81b";
 const IAM_TOKEN: &str = "MIIT-iam-issued-SECRET-55d2";
 const SECRET_KEY: &str = "SK-SECRET-91aa0c7d";
 const DB_PASSWORD: &str = "db-SECRET-4c1f!";
 const SECRETS: [&str; 5] = [TOKEN, PASSWORD, IAM_TOKEN, SECRET_KEY, DB_PASSWORD];
 
-fn quick(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts,
-        initial_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(20),
-        ..RetryPolicy::default()
-    }
-}
-
-async fn serve(status: u16, request_id: &str) -> MockServer {
-    let server = MockServer::start().await;
+/// A server that answers every `batch_show_job_statuses` request with `status` and
+/// `request_id`: the documented answer for 200, a DRS error otherwise.
+async fn serve_job_statuses(status: u16, request_id: &str) -> MockServer {
     let mut answer = ResponseTemplate::new(status).insert_header("X-Request-Id", request_id);
     if status == 200 {
         answer = answer.set_body_json(job_statuses_answer());
@@ -39,21 +31,7 @@ async fn serve(status: u16, request_id: &str) -> MockServer {
         answer = answer
             .set_body_json(json!({ "error_code": "DRS.M00202", "error_msg": "invalid jobs" }));
     }
-    Mock::given(method("POST"))
-        .and(url_path(path(STATUSES)))
-        .respond_with(answer)
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn job_statuses(client: &Client) -> Result<(), Error> {
-    client
-        .batch_show_job_statuses()
-        .body(job_statuses_request())
-        .send()
-        .await
-        .map(drop)
+    support::serve(STATUSES, answer).await
 }
 
 fn assert_no_secret(what: &str, text: &str) {
@@ -65,7 +43,7 @@ fn assert_no_secret(what: &str, text: &str) {
 #[tokio::test]
 async fn each_request_has_one_span_with_what_happened() {
     let (capture, _turn) = Capture::start().await;
-    let server = serve(200, "log-200").await;
+    let server = serve_job_statuses(200, "log-200").await;
     let client = builder(&server).build().await.unwrap();
 
     job_statuses(&client).await.unwrap();
@@ -88,7 +66,7 @@ async fn each_request_has_one_span_with_what_happened() {
 #[tokio::test]
 async fn a_refused_answer_is_in_the_span_too() {
     let (capture, _turn) = Capture::start().await;
-    let server = serve(400, "log-400").await;
+    let server = serve_job_statuses(400, "log-400").await;
     let client = builder(&server).build().await.unwrap();
 
     assert!(job_statuses(&client).await.is_err());
@@ -105,18 +83,13 @@ async fn a_refused_answer_is_in_the_span_too() {
 #[tokio::test]
 async fn retries_stay_in_the_one_span_and_are_counted() {
     let (capture, _turn) = Capture::start().await;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(job_statuses_answer()))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+    let server = serve_in_turn(
+        STATUSES,
+        ResponseTemplate::new(503),
+        2,
+        ResponseTemplate::new(200).set_body_json(job_statuses_answer()),
+    )
+    .await;
     let client = builder(&server).retry(quick(3)).build().await.unwrap();
 
     job_statuses(&client).await.unwrap();
@@ -134,27 +107,14 @@ async fn refused_connections_are_retried_for_reads_and_writes() {
     // Nothing reached the service, so even a write is tried again; with no server to count
     // requests, the span counts the attempts.
     let (capture, _turn) = Capture::start().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
-    let client = Client::builder()
-        .endpoint(&format!("http://127.0.0.1:{port}"))
-        .project_id(PROJECT_ID)
-        .token(TOKEN)
-        .unwrap()
+    let client = builder_for(&refusing_endpoint())
         .retry(quick(3))
         .build()
         .await
         .unwrap();
 
     let read = job_statuses(&client).await.unwrap_err();
-    let write = client
-        .batch_start_jobs()
-        .body(support::start_request())
-        .send()
-        .await
-        .unwrap_err();
+    let write = start_jobs(&client).await.unwrap_err();
 
     for error in [&read, &write] {
         assert!(matches!(error, Error::Transport { .. }), "{error:?}");
@@ -199,7 +159,7 @@ impl Credentials for Expired {
 #[tokio::test]
 async fn credentials_that_fail_send_nothing_and_log_no_status() {
     let (capture, _turn) = Capture::start().await;
-    let server = serve(200, "never").await;
+    let server = serve_job_statuses(200, "never").await;
     let client = Client::builder()
         .endpoint(&server.uri())
         .project_id(PROJECT_ID)
@@ -218,7 +178,7 @@ async fn credentials_that_fail_send_nothing_and_log_no_status() {
         }
         other => panic!("expected Error::Authentication, got {other:?}"),
     }
-    assert_eq!(support::received(&server).await, 0);
+    assert_eq!(received(&server).await, 0);
     let spans = capture.spans_named("drs.request");
     let [span] = spans.as_slice() else {
         panic!("expected one drs.request span: {spans:#?}");
@@ -230,22 +190,17 @@ async fn credentials_that_fail_send_nothing_and_log_no_status() {
 #[tokio::test]
 async fn a_token_shows_nowhere() {
     let (capture, _turn) = Capture::start().await;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(job_statuses_answer()))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+    let server = serve_in_turn(
+        STATUSES,
+        ResponseTemplate::new(200).set_body_json(job_statuses_answer()),
+        1,
+        ResponseTemplate::new(401).set_body_json(json!({
             "error_code": "APIGW.0301",
             "error_msg": "Incorrect IAM authentication information",
             "request_id": "r-401"
-        })))
-        .with_priority(2)
-        .mount(&server)
-        .await;
+        })),
+    )
+    .await;
     let client = builder(&server).build().await.unwrap();
 
     job_statuses(&client).await.unwrap();
@@ -334,7 +289,7 @@ async fn a_refused_iam_password_shows_nowhere() {
 #[tokio::test]
 async fn a_secret_key_shows_nowhere() {
     let (capture, _turn) = Capture::start().await;
-    let server = serve(200, "aksk").await;
+    let server = serve_job_statuses(200, "aksk").await;
     let keys = AkSk::new("AK-4f1c", SECRET_KEY)
         .and_then(|keys| keys.with_security_token(TOKEN))
         .expect("well-formed test keys");
@@ -394,7 +349,7 @@ async fn a_database_password_in_a_request_shows_nowhere() {
         "jobs": [{
             "db_password": DB_PASSWORD,
             "end_point_type": "so",
-            "job_id": support::JOB_ID
+            "job_id": JOB_ID
         }]
     }))
     .unwrap();

@@ -1,13 +1,13 @@
 //! Listings as streams against a mock server: the page numbers and offsets asked for, the items
 //! in order, and where each style stops.
 
-mod common;
+mod support;
 
-use common::{client, path};
 use futures_util::StreamExt;
 use huaweicloud_drs::types::{self, CompareObjectType, DbUseType};
 use huaweicloud_drs::{Error, ItemStream};
 use serde_json::{Value, json};
+use support::{client, path};
 use wiremock::matchers::{body_partial_json, method, path as url_path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -30,7 +30,7 @@ fn job_page(ids: &[&str], total: usize) -> Value {
 
 async fn mount_job_page(server: &MockServer, page: i32, answer: Value, expected_calls: u64) {
     Mock::given(method("POST"))
-        .and(url_path(path("jobs")))
+        .and(url_path(path("/jobs")))
         .and(body_partial_json(json!({
             "cur_page": page,
             "per_page": 2,
@@ -76,7 +76,7 @@ async fn job_pages_are_numbered_and_a_short_page_ends_the_list() {
     .await;
     mount_job_page(&server, 3, json!({ "jobs": [{ "id": "j5" }] }), 1).await;
     mount_job_page(&server, 4, job_page(&[], 5), 0).await;
-    let client = client(&server, 10).await;
+    let client = client(&server).await;
 
     let jobs = collect(client.list_jobs().body(migration_jobs()).items(2)).await;
 
@@ -89,7 +89,7 @@ async fn job_pages_stop_once_total_record_is_reached() {
     mount_job_page(&server, 1, job_page(&["j1", "j2"], 4), 1).await;
     mount_job_page(&server, 2, job_page(&["j3", "j4"], 4), 1).await;
     mount_job_page(&server, 3, job_page(&[], 4), 0).await;
-    let client = client(&server, 10).await;
+    let client = client(&server).await;
 
     let jobs = collect(client.list_jobs().body(migration_jobs()).items(2)).await;
 
@@ -101,7 +101,7 @@ async fn a_failed_page_ends_the_stream_after_its_error() {
     let server = MockServer::start().await;
     mount_job_page(&server, 1, job_page(&["j1", "j2"], 6), 1).await;
     Mock::given(method("POST"))
-        .and(url_path(path("jobs")))
+        .and(url_path(path("/jobs")))
         .and(body_partial_json(json!({ "cur_page": 2 })))
         .respond_with(ResponseTemplate::new(400).set_body_json(json!({
             "error_code": "DRS.M00211",
@@ -111,7 +111,7 @@ async fn a_failed_page_ends_the_stream_after_its_error() {
         .mount(&server)
         .await;
     mount_job_page(&server, 3, job_page(&["j5", "j6"], 6), 0).await;
-    let client = client(&server, 10).await;
+    let client = client(&server).await;
 
     let mut items = collect(client.list_jobs().body(migration_jobs()).items(2)).await;
 
@@ -124,7 +124,7 @@ async fn a_failed_page_ends_the_stream_after_its_error() {
 #[tokio::test]
 async fn a_page_size_out_of_bounds_is_refused_before_sending() {
     let server = MockServer::start().await;
-    let client = client(&server, 10).await;
+    let client = client(&server).await;
 
     let jobs = collect(client.list_jobs().body(migration_jobs()).items(101)).await;
     let details = collect(
@@ -183,7 +183,7 @@ fn row_count_page(names: &[&str], total: i32) -> Value {
 async fn mount_row_count_page(server: &MockServer, offset: &str, answer: Value, calls: u64) {
     Mock::given(method("GET"))
         .and(url_path(path(&format!(
-            "jobs/{JOB}/compare/{COMPARE}/line-detail"
+            "/jobs/{JOB}/compare/{COMPARE}/line-detail"
         ))))
         .and(query_param("offset", offset))
         .and(query_param("limit", "2"))
@@ -201,7 +201,7 @@ async fn offset_pages_advance_by_the_items_received_and_stop_at_the_total() {
     mount_row_count_page(&server, "2", row_count_page(&["t3", "t4"], 6), 1).await;
     mount_row_count_page(&server, "4", row_count_page(&["t5", "t6"], 6), 1).await;
     mount_row_count_page(&server, "6", row_count_page(&[], 6), 0).await;
-    let client = client(&server, 10).await;
+    let client = client(&server).await;
 
     // The filter set on the builder goes with every page.
     let tables = collect(
@@ -245,7 +245,7 @@ async fn offset_pages_stop_at_a_short_page_without_a_total() {
         ("3", vec![], 0),
     ] {
         Mock::given(method("GET"))
-            .and(url_path(path(&format!("jobs/{JOB}/table/compare"))))
+            .and(url_path(path(&format!("/jobs/{JOB}/table/compare"))))
             .and(query_param("offset", offset))
             .and(query_param("limit", "2"))
             .respond_with(
@@ -255,7 +255,7 @@ async fn offset_pages_stop_at_a_short_page_without_a_total() {
             .mount(&server)
             .await;
     }
-    let client = client(&server, 10).await;
+    let client = client(&server).await;
 
     let tasks = collect(client.list_data_compare_tasks().job_id(JOB).items(2)).await;
 

@@ -8,62 +8,12 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use huaweicloud_drs::{Client, Error, RetryPolicy};
+use huaweicloud_drs::{Error, RetryPolicy};
 use support::{
-    builder, job_statuses_answer, job_statuses_request, path, received, start_answer, start_request,
+    STARTING, STATUSES, builder, job_statuses, job_statuses_answer, quick, received, serve_in_turn,
+    start_answer, start_jobs,
 };
-use wiremock::matchers::{method, path as url_path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const STATUSES: &str = "/jobs/batch-status";
-const STARTING: &str = "/jobs/batch-starting";
-
-/// Quick retries, so that a test of several attempts takes milliseconds.
-fn quick(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts,
-        initial_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(20),
-        ..RetryPolicy::default()
-    }
-}
-
-/// Answers `first` once, then `then` to every later request, at `suffix`.
-async fn serve(suffix: &str, first: ResponseTemplate, then: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(url_path(path(suffix)))
-        .respond_with(first)
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(url_path(path(suffix)))
-        .respond_with(then)
-        .with_priority(2)
-        .mount(&server)
-        .await;
-    server
-}
-
-async fn job_statuses(client: &Client) -> Result<(), Error> {
-    client
-        .batch_show_job_statuses()
-        .body(job_statuses_request())
-        .send()
-        .await
-        .map(drop)
-}
-
-async fn start_jobs(client: &Client) -> Result<(), Error> {
-    client
-        .batch_start_jobs()
-        .body(start_request())
-        .send()
-        .await
-        .map(drop)
-}
+use wiremock::ResponseTemplate;
 
 fn ok_statuses() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(job_statuses_answer())
@@ -75,7 +25,7 @@ fn started() -> ResponseTemplate {
 
 #[tokio::test]
 async fn a_read_is_sent_again_after_a_503() {
-    let server = serve(STATUSES, ResponseTemplate::new(503), ok_statuses()).await;
+    let server = serve_in_turn(STATUSES, ResponseTemplate::new(503), 1, ok_statuses()).await;
     let client = builder(&server).retry(quick(3)).build().await.unwrap();
 
     job_statuses(&client)
@@ -86,9 +36,10 @@ async fn a_read_is_sent_again_after_a_503() {
 
 #[tokio::test]
 async fn throttling_is_waited_out_even_for_a_write() {
-    let server = serve(
+    let server = serve_in_turn(
         STARTING,
         ResponseTemplate::new(429).insert_header("Retry-After", "1"),
+        1,
         started(),
     )
     .await;
@@ -108,7 +59,7 @@ async fn throttling_is_waited_out_even_for_a_write() {
 
 #[tokio::test]
 async fn a_write_is_not_sent_again_after_a_502_by_default() {
-    let server = serve(STARTING, ResponseTemplate::new(502), started()).await;
+    let server = serve_in_turn(STARTING, ResponseTemplate::new(502), 1, started()).await;
     let client = builder(&server).retry(quick(3)).build().await.unwrap();
 
     match start_jobs(&client).await.unwrap_err() {
@@ -120,7 +71,7 @@ async fn a_write_is_not_sent_again_after_a_502_by_default() {
 
 #[tokio::test]
 async fn a_write_is_sent_again_after_a_502_when_the_caller_opts_in() {
-    let server = serve(STARTING, ResponseTemplate::new(502), started()).await;
+    let server = serve_in_turn(STARTING, ResponseTemplate::new(502), 1, started()).await;
     let client = builder(&server)
         .retry(quick(3).retry_writes(true))
         .build()
@@ -135,7 +86,7 @@ async fn a_write_is_sent_again_after_a_502_when_the_caller_opts_in() {
 
 #[tokio::test]
 async fn the_default_policy_opts_in_to_writes_with_one_call() {
-    let server = serve(STARTING, ResponseTemplate::new(504), started()).await;
+    let server = serve_in_turn(STARTING, ResponseTemplate::new(504), 1, started()).await;
     let client = builder(&server)
         .retry(RetryPolicy::default().retry_writes(true))
         .build()
@@ -149,7 +100,7 @@ async fn the_default_policy_opts_in_to_writes_with_one_call() {
 #[tokio::test]
 async fn attempts_are_bounded() {
     let unavailable = || ResponseTemplate::new(503).insert_header("X-Request-Id", "last");
-    let server = serve(STATUSES, unavailable(), unavailable()).await;
+    let server = serve_in_turn(STATUSES, unavailable(), 1, unavailable()).await;
     let client = builder(&server).retry(quick(4)).build().await.unwrap();
 
     let error = job_statuses(&client).await.unwrap_err();
@@ -166,7 +117,7 @@ async fn attempts_are_bounded() {
 
 #[tokio::test]
 async fn a_policy_of_one_attempt_never_sends_twice() {
-    let server = serve(STATUSES, ResponseTemplate::new(503), ok_statuses()).await;
+    let server = serve_in_turn(STATUSES, ResponseTemplate::new(503), 1, ok_statuses()).await;
     let client = builder(&server)
         .retry(RetryPolicy::never())
         .build()
@@ -180,9 +131,10 @@ async fn a_policy_of_one_attempt_never_sends_twice() {
 #[tokio::test]
 async fn a_retry_after_beyond_the_time_budget_is_not_waited_for() {
     // The default budget is 30 s; the service asks for two minutes.
-    let server = serve(
+    let server = serve_in_turn(
         STATUSES,
         ResponseTemplate::new(429).insert_header("Retry-After", "120"),
+        1,
         ok_statuses(),
     )
     .await;
@@ -200,7 +152,7 @@ async fn a_retry_after_beyond_the_time_budget_is_not_waited_for() {
 #[tokio::test]
 async fn other_error_statuses_are_not_retried() {
     for status in [400, 401, 404, 500] {
-        let server = serve(STATUSES, ResponseTemplate::new(status), ok_statuses()).await;
+        let server = serve_in_turn(STATUSES, ResponseTemplate::new(status), 1, ok_statuses()).await;
         let client = builder(&server).retry(quick(3)).build().await.unwrap();
 
         assert_eq!(

@@ -4,6 +4,8 @@
 //! client with AK/SK credentials is then checked from the server's side: the signature of what
 //! arrives is computed again from the request as received.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -13,7 +15,8 @@ use huaweicloud_drs::{AkSk, Client, Secret, types};
 use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
-use wiremock::matchers::{method, path};
+use support::{PROJECT_ID, path};
+use wiremock::matchers::{method, path as url_path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[derive(Deserialize)]
@@ -226,7 +229,6 @@ fn aksk_sends_the_headers_and_uri_the_sdk_sends() {
     }
 }
 
-const PROJECT_ID: &str = "054ba152d480d55b2f5dc0069e7ddef0";
 const ACCESS_KEY: &str = "TESTAK0123456789";
 const SECRET_KEY: &str = "testsk-client-0123456789";
 const SECURITY_TOKEN: &str = "test-security-token-client";
@@ -285,12 +287,12 @@ fn server_side_signature(request: &wiremock::Request) -> (String, String) {
 async fn a_client_with_aksk_sends_requests_the_server_can_verify() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path(format!("/v3/{PROJECT_ID}/node-type")))
+        .and(url_path(path("/node-type")))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .and(path(format!("/v3/{PROJECT_ID}/jobs/batch-precheck-result")))
+        .and(url_path(path("/jobs/batch-precheck-result")))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
         .mount(&server)
         .await;
