@@ -16,6 +16,7 @@ use huaweicloud_drs_api::types::ErrorResponse;
 use huaweicloud_drs_api::{ByteStream, ResponseValue};
 use serde::de::DeserializeOwned;
 
+use crate::Client;
 use crate::error::{
     ApiError, AuthenticationError, DecodeError, Error, HttpError, InvalidInput, excerpt,
 };
@@ -44,46 +45,50 @@ impl ErrorBody for () {
     }
 }
 
-/// Runs a call whose success body is JSON.
-pub(crate) async fn json<T, E, F>(
-    operation: &'static str,
-    call: F,
-) -> Result<ResponseValue<T>, Error>
-where
-    T: DeserializeOwned,
-    E: ErrorBody,
-    F: Future<Output = Generated<T, E>>,
-{
-    let (outcome, state) = transport::recorded(call).await;
-    match outcome {
-        Ok(value) => Ok(value),
-        Err(error) => Err(
-            match convert(operation, error, state, decode_path::<T>).await {
-                Converted::Error(error) => error,
-                Converted::Success(response, timeout) => {
-                    return decode_success(operation, response, timeout).await;
-                }
-            },
-        ),
+impl Client {
+    /// Runs a call whose success body is JSON: what every request builder's `send` does.
+    pub(crate) async fn send_json<T, E, F>(
+        &self,
+        operation: &'static str,
+        call: F,
+    ) -> Result<ResponseValue<T>, Error>
+    where
+        T: DeserializeOwned,
+        E: ErrorBody,
+        F: Future<Output = Generated<T, E>>,
+    {
+        let (outcome, state) = transport::recorded(call).await;
+        match outcome {
+            Ok(value) => Ok(value),
+            Err(error) => Err(
+                match convert(operation, error, state, decode_path::<T>).await {
+                    Converted::Error(error) => error,
+                    Converted::Success(response, timeout) => {
+                        return decode_success(operation, response, timeout).await;
+                    }
+                },
+            ),
+        }
     }
-}
 
-/// Runs a call whose success body is a byte stream (a file download).
-pub(crate) async fn stream<E, F>(
-    operation: &'static str,
-    call: F,
-) -> Result<ResponseValue<ByteStream>, Error>
-where
-    E: ErrorBody,
-    F: Future<Output = Generated<ByteStream, E>>,
-{
-    let (outcome, state) = transport::recorded(call).await;
-    match outcome {
-        Ok(value) => Ok(value),
-        Err(error) => match convert(operation, error, state, |_| None).await {
-            Converted::Error(error) => Err(error),
-            Converted::Success(response, _) => Ok(ResponseValue::stream(response)),
-        },
+    /// Runs a call whose success body is a byte stream (a file download).
+    pub(crate) async fn send_stream<E, F>(
+        &self,
+        operation: &'static str,
+        call: F,
+    ) -> Result<ResponseValue<ByteStream>, Error>
+    where
+        E: ErrorBody,
+        F: Future<Output = Generated<ByteStream, E>>,
+    {
+        let (outcome, state) = transport::recorded(call).await;
+        match outcome {
+            Ok(value) => Ok(value),
+            Err(error) => match convert(operation, error, state, |_| None).await {
+                Converted::Error(error) => Err(error),
+                Converted::Success(response, _) => Ok(ResponseValue::stream(response)),
+            },
+        }
     }
 }
 

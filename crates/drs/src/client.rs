@@ -1,15 +1,12 @@
 //! The client: built once, cheap to clone, safe to share across tasks.
 
 use std::fmt;
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use huaweicloud_drs_api::Hooks;
 use huaweicloud_drs_api::types::Language;
-use huaweicloud_drs_api::{ByteStream, Hooks, ResponseValue};
-use serde::de::DeserializeOwned;
 
-use crate::call::{self, ErrorBody};
 use crate::credentials::{self, Credentials, Token};
 use crate::error::{ConfigError, Error};
 use crate::region;
@@ -120,31 +117,6 @@ impl Client {
     /// client's credentials, retries and logging, but reports errors in the low-level form.
     pub fn api(&self) -> &huaweicloud_drs_api::Client {
         &self.api
-    }
-
-    pub(crate) async fn send_json<T, E, F>(
-        &self,
-        operation: &'static str,
-        call: F,
-    ) -> Result<ResponseValue<T>, Error>
-    where
-        T: DeserializeOwned,
-        E: ErrorBody,
-        F: Future<Output = Result<ResponseValue<T>, huaweicloud_drs_api::Error<E>>>,
-    {
-        call::json(operation, call).await
-    }
-
-    pub(crate) async fn send_stream<E, F>(
-        &self,
-        operation: &'static str,
-        call: F,
-    ) -> Result<ResponseValue<ByteStream>, Error>
-    where
-        E: ErrorBody,
-        F: Future<Output = Result<ResponseValue<ByteStream>, huaweicloud_drs_api::Error<E>>>,
-    {
-        call::stream(operation, call).await
     }
 }
 
