@@ -200,6 +200,20 @@ pub struct AuthenticationError {
     pub request_id: Option<String>,
 }
 
+impl AuthenticationError {
+    /// Credentials that cannot be used as given, found before anything was sent: no operation,
+    /// no answer, only what is wrong.
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        Self {
+            operation: None,
+            status: None,
+            code: None,
+            message: message.into(),
+            request_id: None,
+        }
+    }
+}
+
 impl fmt::Display for AuthenticationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("authentication failed")?;
@@ -323,7 +337,11 @@ impl From<ConfigError> for Error {
     }
 }
 
-fn write_request_id(f: &mut fmt::Formatter<'_>, request_id: Option<&str>) -> fmt::Result {
+/// ` [request id …]` after an error's message, when the answer carried one.
+pub(crate) fn write_request_id(
+    f: &mut fmt::Formatter<'_>,
+    request_id: Option<&str>,
+) -> fmt::Result {
     match request_id {
         Some(id) => write!(f, " [request id {id}]"),
         None => Ok(()),

@@ -16,7 +16,7 @@ use std::future::Future;
 
 use huaweicloud_drs_api::ResponseValue;
 
-use crate::error::{ApiError, DecodeError, Error};
+use crate::error::{ApiError, DecodeError, Error, write_request_id};
 use crate::error_code::ErrorCode;
 use crate::job_status::{JobPhase, documented_job_status};
 use crate::types::{self, JobStatus, PauseJobRequestPauseMode, StopOrDeleteJobRequestDeleteType};
@@ -105,10 +105,7 @@ impl fmt::Display for JobError {
         if !self.message.is_empty() {
             write!(f, ": {}", self.message)?;
         }
-        if let Some(id) = &self.request_id {
-            write!(f, " [request id {id}]")?;
-        }
-        Ok(())
+        write_request_id(f, self.request_id.as_deref())
     }
 }
 

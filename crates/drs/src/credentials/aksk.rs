@@ -63,18 +63,18 @@ impl AkSk {
     ) -> Result<Self, AuthenticationError> {
         let secret_key = secret_key.into();
         if access_key.is_empty() {
-            return Err(invalid("the access key (AK) is empty"));
+            return Err(AuthenticationError::new("the access key (AK) is empty"));
         }
         if !access_key
             .bytes()
             .all(|b| b.is_ascii_graphic() && b != b',')
         {
-            return Err(invalid(
+            return Err(AuthenticationError::new(
                 "the access key (AK) must be visible ASCII characters other than a comma",
             ));
         }
         if secret_key.expose().is_empty() {
-            return Err(invalid("the secret key (SK) is empty"));
+            return Err(AuthenticationError::new("the secret key (SK) is empty"));
         }
         Ok(Self {
             access_key: access_key.to_string(),
@@ -92,7 +92,7 @@ impl AkSk {
     ) -> Result<Self, AuthenticationError> {
         let token = token.into();
         if token.expose().is_empty() {
-            return Err(invalid("the security token is empty"));
+            return Err(AuthenticationError::new("the security token is empty"));
         }
         self.security_token = Some(super::sensitive_header(token.expose(), "security token")?);
         Ok(self)
@@ -116,8 +116,9 @@ impl AkSk {
         let headers = request.headers_mut();
         headers.remove(AUTHORIZATION);
         if let Some(project_id) = project_id {
-            let value = HeaderValue::from_str(project_id)
-                .map_err(|_| invalid("the project id holds characters a header cannot carry"))?;
+            let value = HeaderValue::from_str(project_id).map_err(|_| {
+                AuthenticationError::new("the project id holds characters a header cannot carry")
+            })?;
             headers.insert(X_PROJECT_ID, value);
         }
         if let Some(token) = &self.security_token {
@@ -127,7 +128,9 @@ impl AkSk {
         let body = match request.body() {
             None => &[][..],
             Some(body) => body.as_bytes().ok_or_else(|| {
-                invalid("a streamed body cannot be signed: its bytes are not known in advance")
+                AuthenticationError::new(
+                    "a streamed body cannot be signed: its bytes are not known in advance",
+                )
             })?,
         };
         let signature = sign(
@@ -144,8 +147,9 @@ impl AkSk {
         let headers = request.headers_mut();
         headers.insert(
             X_SDK_DATE,
-            HeaderValue::from_str(&signature.sdk_date)
-                .map_err(|_| invalid("the X-Sdk-Date stamp is not a header value"))?,
+            HeaderValue::from_str(&signature.sdk_date).map_err(|_| {
+                AuthenticationError::new("the X-Sdk-Date stamp is not a header value")
+            })?,
         );
         if signature.unsigned_payload {
             headers.insert(
@@ -400,14 +404,14 @@ fn text_header<'h>(
         return Ok(None);
     };
     if values.next().is_some() {
-        return Err(invalid(format!(
+        return Err(AuthenticationError::new(format!(
             "header {name} appears more than once; AK/SK signing needs one value per header"
         )));
     }
     std::str::from_utf8(value.as_bytes())
         .map(Some)
         .map_err(|_| {
-            invalid(format!(
+            AuthenticationError::new(format!(
                 "header {name} is not UTF-8 text, so it cannot be signed"
             ))
         })
@@ -437,16 +441,6 @@ fn hex(bytes: &[u8]) -> String {
             let _ = write!(out, "{b:02x}");
             out
         })
-}
-
-fn invalid(message: impl Into<String>) -> AuthenticationError {
-    AuthenticationError {
-        operation: None,
-        status: None,
-        code: None,
-        message: message.into(),
-        request_id: None,
-    }
 }
 
 #[cfg(test)]

@@ -60,15 +60,9 @@ pub struct Token {
 impl Token {
     /// Fails when the token holds characters an HTTP header cannot carry.
     pub fn new(token: &str) -> Result<Self, AuthenticationError> {
-        let mut value = HeaderValue::from_str(token.trim()).map_err(|_| AuthenticationError {
-            operation: None,
-            status: None,
-            code: None,
-            message: "the token holds characters an HTTP header cannot carry".into(),
-            request_id: None,
-        })?;
-        value.set_sensitive(true);
-        Ok(Self { value })
+        Ok(Self {
+            value: sensitive_header(token.trim(), "token")?,
+        })
     }
 }
 
@@ -98,12 +92,10 @@ pub(crate) fn sensitive_header(
     value: &str,
     what: &str,
 ) -> Result<HeaderValue, AuthenticationError> {
-    let mut header = HeaderValue::from_str(value).map_err(|_| AuthenticationError {
-        operation: None,
-        status: None,
-        code: None,
-        message: format!("the {what} holds characters an HTTP header cannot carry"),
-        request_id: None,
+    let mut header = HeaderValue::from_str(value).map_err(|_| {
+        AuthenticationError::new(format!(
+            "the {what} holds characters an HTTP header cannot carry"
+        ))
     })?;
     header.set_sensitive(true);
     Ok(header)
