@@ -126,12 +126,8 @@ fn job_statuses(root: &Path, spec: &Value) -> Result<Vec<JobStatus>> {
 
     // The classification must cover exactly the statuses the spec's `JobStatus` lists.
     let listed: BTreeSet<&str> = statuses.iter().map(|s| s.status.as_str()).collect();
-    let in_spec: BTreeSet<&str> = spec["components"]["schemas"]["JobStatus"]["enum"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let in_spec: BTreeSet<&str> =
+        crate::spec::strings(&spec["components"]["schemas"]["JobStatus"]["enum"]).collect();
     for missing in in_spec.difference(&listed) {
         problems.push(format!(
             "JobStatus value `{missing}` has no entry in job-statuses.yaml"

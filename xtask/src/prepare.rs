@@ -13,7 +13,7 @@ use anyhow::Result;
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
 
-use crate::fail_on;
+use crate::{fail_on, spec};
 
 /// The name of the schema every password field is rewritten to.
 pub const SECRET: &str = "Secret";
@@ -80,12 +80,7 @@ pub fn for_generator(spec: &Value) -> Result<Prepared> {
             enums.push(OpenEnum {
                 name: name.clone(),
                 description: describe(schema),
-                values: schema["enum"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|value| value.as_str().map(str::to_string))
-                    .collect(),
+                values: spec::strings(&schema["enum"]).map(str::to_string).collect(),
             });
         }
     }

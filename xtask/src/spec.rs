@@ -73,6 +73,16 @@ pub fn schema_name(reference: &Value) -> Option<&str> {
     reference["$ref"].as_str()?.strip_prefix(SCHEMA_PREFIX)
 }
 
+/// The strings of a JSON array, such as a schema's `required` or `enum`: none when `array` is
+/// not an array, and items that are not strings are passed over.
+pub fn strings(array: &Value) -> impl Iterator<Item = &str> {
+    array
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+}
+
 /// Checks the document and returns what it counted; fails listing every problem found.
 pub fn check(document: &Value) -> Result<Report> {
     let mut problems = Vec::new();

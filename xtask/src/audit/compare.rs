@@ -379,12 +379,7 @@ fn compare_fields(sections: &[Section], document: &Value, found: &mut Vec<Findin
         let Some(properties) = schema["properties"].as_object() else {
             continue;
         };
-        let named: Vec<&str> = schema["x-drs-tables"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let named: Vec<&str> = spec::strings(&schema["x-drs-tables"]).collect();
         let mut rows = Vec::new();
         for number in &named {
             match tables.get(number) {
@@ -486,9 +481,8 @@ fn compare_table_sections(
         };
         for table in &section.tables {
             for (name, schema) in schemas {
-                let names_table = schema["x-drs-tables"]
-                    .as_array()
-                    .is_some_and(|tables| tables.iter().any(|t| *t == table.number.as_str()));
+                let names_table =
+                    spec::strings(&schema["x-drs-tables"]).any(|named| named == table.number);
                 if names_table && !reach.contains(name) {
                     found.push(Finding {
                         section: section.number.clone(),

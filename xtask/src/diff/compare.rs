@@ -552,12 +552,7 @@ fn fields(schema: &Value) -> BTreeMap<String, Field<'_>> {
 }
 
 fn collect_fields<'a>(schema: &'a Value, prefix: &str, found: &mut BTreeMap<String, Field<'a>>) {
-    let required: BTreeSet<&str> = schema["required"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let required: BTreeSet<&str> = spec::strings(&schema["required"]).collect();
     for (name, field_schema) in schema["properties"].as_object().into_iter().flatten() {
         let path = usage::join(prefix, name);
         found.insert(
