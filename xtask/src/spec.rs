@@ -604,6 +604,17 @@ mod tests {
         }
     }
 
+    /// Fails unless the check of `document` reports each of `expected`, showing all it reported.
+    fn assert_problems(document: &Value, expected: &[&str]) {
+        let found = problems(document);
+        for problem in expected {
+            assert!(
+                found.contains(problem),
+                "{problem:?} is not among:\n{found}"
+            );
+        }
+    }
+
     #[test]
     fn a_well_formed_document_passes_and_is_counted() {
         let report = check(&document()).expect("passes");
@@ -624,11 +635,12 @@ mod tests {
         let operation = &mut broken["paths"]["/v3/{project_id}/jobs"]["post"];
         operation["operationId"] = json!("ListJobs");
         operation.as_object_mut().unwrap().remove("x-drs-section");
-        let found = problems(&broken);
-        assert!(found.contains("`ListJobs` is not snake_case"), "{found}");
-        assert!(
-            found.contains("`x-drs-section` must name a section"),
-            "{found}"
+        assert_problems(
+            &broken,
+            &[
+                "`ListJobs` is not snake_case",
+                "`x-drs-section` must name a section",
+            ],
         );
     }
 
@@ -637,16 +649,14 @@ mod tests {
         let mut broken = document();
         broken["paths"]["/v3/{project_id}/jobs"]["post"]["requestBody"]["content"]["application/json"]
             ["examples"]["all"]["value"] = json!({ "per_page": 5000, "page": 1 });
-        let found = problems(&broken);
-        assert!(
-            found.contains("list_jobs: request example `all`"),
-            "{found}"
+        assert_problems(
+            &broken,
+            &[
+                "list_jobs: request example `all`",
+                "5000 is greater than the maximum of 1000",
+                "'page' was unexpected",
+            ],
         );
-        assert!(
-            found.contains("5000 is greater than the maximum of 1000"),
-            "{found}"
-        );
-        assert!(found.contains("'page' was unexpected"), "{found}");
     }
 
     #[test]
@@ -656,14 +666,12 @@ mod tests {
             json!({ "type": "object", "properties": { "name": { "type": "string" } } });
         broken["components"]["schemas"]["ListJobsRequest"]["properties"]["tags"] =
             json!({ "$ref": "#/components/schemas/Tag" });
-        let found = problems(&broken);
-        assert!(
-            found.contains("ListJobsRequest.filter: inline object"),
-            "{found}"
-        );
-        assert!(
-            found.contains("`#/components/schemas/Tag` does not resolve"),
-            "{found}"
+        assert_problems(
+            &broken,
+            &[
+                "ListJobsRequest.filter: inline object",
+                "`#/components/schemas/Tag` does not resolve",
+            ],
         );
     }
 
@@ -674,14 +682,12 @@ mod tests {
             json!({ "type": "object", "x-drs-tables": ["4-1"] });
         broken["components"]["schemas"]["ListJobsRequest"]["properties"]["filter"] =
             json!({ "type": "string", "x-drs-json-string-schema": "Filter" });
-        let found = problems(&broken);
-        assert!(
-            found.contains("schema `Orphan`: neither a `$ref` nor"),
-            "{found}"
-        );
-        assert!(
-            found.contains("`x-drs-json-string-schema: Filter` names no component schema"),
-            "{found}"
+        assert_problems(
+            &broken,
+            &[
+                "schema `Orphan`: neither a `$ref` nor",
+                "`x-drs-json-string-schema: Filter` names no component schema",
+            ],
         );
 
         let mut named = document();
@@ -697,14 +703,12 @@ mod tests {
         let mut broken = document();
         broken["paths"]["/v3/{project_id}/jobs"]["post"]["x-drs-request-examples"] =
             json!([{ "url": "/v3/p1/job?page=1", "body": "all" }]);
-        let found = problems(&broken);
-        assert!(
-            found.contains("url path `/v3/p1/job` does not fit"),
-            "{found}"
-        );
-        assert!(
-            found.contains("query parameter `page` is not declared"),
-            "{found}"
+        assert_problems(
+            &broken,
+            &[
+                "url path `/v3/p1/job` does not fit",
+                "query parameter `page` is not declared",
+            ],
         );
     }
 
@@ -713,7 +717,7 @@ mod tests {
         let mut broken = document();
         broken["paths"]["/v3/{project_id}/jobs"]["post"]["responses"]["400"]["content"]["application/json"]
             ["schema"] = json!({ "$ref": "#/components/schemas/ListJobsRequest" });
-        assert!(problems(&broken).contains("the 400 response must use ErrorResponse"));
+        assert_problems(&broken, &["the 400 response must use ErrorResponse"]);
     }
 
     #[test]

@@ -311,18 +311,12 @@ fn compare_parameters(
             )),
             _ => {}
         }
-        let (old_type, new_type) = (
-            describe(&previous["schema"]),
-            describe(&parameter["schema"]),
-        );
-        if old_type != new_type {
-            changes.push(change(
-                subject,
-                format!("{what}: type {old_type} -> {new_type}"),
-                Bump::Major,
-                TYPE_CHANGED,
-            ));
-        }
+        changes.extend(type_change(
+            subject,
+            &what,
+            &previous["schema"],
+            &parameter["schema"],
+        ));
         changes.extend(compare_enum(
             subject,
             &what,
@@ -646,6 +640,19 @@ fn added_field(subject: &Subject, path: &str, field: &Field<'_>, built: bool) ->
     change(subject, summary, bump, reason)
 }
 
+/// `what` (a parameter or a field) changing Rust type between the two schemas.
+fn type_change(subject: &Subject, what: &str, old: &Value, new: &Value) -> Option<Change> {
+    let (old_type, new_type) = (describe(old), describe(new));
+    (old_type != new_type).then(|| {
+        change(
+            subject,
+            format!("{what}: type {old_type} -> {new_type}"),
+            Bump::Major,
+            TYPE_CHANGED,
+        )
+    })
+}
+
 fn compare_field(
     subject: &Subject,
     path: &str,
@@ -654,15 +661,7 @@ fn compare_field(
     changes: &mut Vec<Change>,
 ) {
     let what = format!("field `{path}`");
-    let (old_type, new_type) = (describe(old.schema), describe(new.schema));
-    if old_type != new_type {
-        changes.push(change(
-            subject,
-            format!("{what}: type {old_type} -> {new_type}"),
-            Bump::Major,
-            TYPE_CHANGED,
-        ));
-    }
+    changes.extend(type_change(subject, &what, old.schema, new.schema));
     if old.required != new.required {
         let now = if new.required { "required" } else { "optional" };
         changes.push(change(
