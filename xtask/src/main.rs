@@ -1,4 +1,4 @@
-//! Maintenance tasks of the workspace: `cargo xtask generate [--check]` regenerates, from
+//! The maintainer commands of the workspace: `cargo xtask generate [--check]` regenerates, from
 //! `spec/drs-v3.yaml`, its JSON rendering, the low-level client, the ergonomic crate's request
 //! builders and constraints, the appendix tables and the test dispatch tables; `cargo xtask diff`
 //! compares two versions of the spec and says which version bump they need; `cargo xtask audit`

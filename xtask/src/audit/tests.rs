@@ -37,7 +37,7 @@ fn names(sections: &[Section], number: &str) -> Vec<String> {
 }
 
 /// The findings as (section, kind, subject, side), for comparing with what a test expects.
-fn brief(findings: &[Finding]) -> Vec<(&str, Kind, &str, Side)> {
+fn outline(findings: &[Finding]) -> Vec<(&str, Kind, &str, Side)> {
     findings
         .iter()
         .map(|f| (f.section.as_str(), f.kind, f.subject.as_str(), f.side))
@@ -176,7 +176,7 @@ fn examples_are_read_as_json_with_wrapped_strings_and_urls_rejoined() {
 fn the_fixture_spec_differs_only_where_its_errata_says() {
     let findings = compare(&read(), &spec());
     assert_eq!(
-        brief(&findings),
+        outline(&findings),
         [(
             "4.1.2",
             Kind::Example,
@@ -211,7 +211,7 @@ fn fields_missing_from_the_spec_or_only_in_it_are_reported() {
         result["properties"]["retry_count"] = json!({ "type": "integer" });
     });
     assert_eq!(
-        brief(&findings),
+        outline(&findings),
         [
             (
                 "4.1.1",
@@ -237,7 +237,7 @@ fn enumeration_values_are_compared_both_ways() {
             json!(["terminate", "pause"]);
     });
     assert_eq!(
-        brief(&findings),
+        outline(&findings),
         [
             (
                 "4.1.1",
@@ -260,7 +260,7 @@ fn enumeration_values_are_compared_both_ways() {
         status.as_object_mut().unwrap().remove("enum");
     });
     assert_eq!(
-        brief(&findings),
+        outline(&findings),
         [(
             "4.1.1",
             Kind::Value,
@@ -282,7 +282,7 @@ fn parameters_are_compared_by_location_and_name() {
             .push(json!({ "name": "offset", "in": "query", "schema": { "type": "integer" } }));
     });
     assert_eq!(
-        brief(&findings),
+        outline(&findings),
         [
             (
                 "4.1.2",
@@ -314,7 +314,7 @@ fn operations_tables_examples_and_urls_are_compared() {
         schema(document, "StopJobResult")["x-drs-tables"] = json!([]);
     });
     assert_eq!(
-        brief(&findings),
+        outline(&findings),
         [
             (
                 "4.1.1",
@@ -348,7 +348,7 @@ fn operations_tables_examples_and_urls_are_compared() {
         paths.remove("/v3/{project_id}/jobs/{job_id}/detail");
     });
     assert_eq!(
-        brief(&findings),
+        outline(&findings),
         [(
             "4.1.2",
             Kind::Operation,
@@ -366,7 +366,7 @@ fn a_table_named_by_a_schema_its_section_does_not_reach_is_reported() {
         document["components"]["schemas"]["JobDetailCopy"] = copy;
     });
     assert_eq!(
-        brief(&findings),
+        outline(&findings),
         [("4.1.2", Kind::Table, "table 4-10", Side::Different)]
     );
     assert_eq!(
