@@ -21,6 +21,11 @@ pub const TOKEN: &str = "MIIT-token-SECRET-7f3a9c";
 /// A job id in the shape the reference uses.
 pub const JOB_ID: &str = "9a470239-2308-4bb5-a6bc-1040402fjb21";
 
+/// What follows the project id in the path of `batch_show_job_statuses` (section 4.1.22).
+pub const STATUSES: &str = "/jobs/batch-status";
+/// What follows the project id in the path of `batch_start_jobs` (section 4.1.11).
+pub const STARTING: &str = "/jobs/batch-starting";
+
 /// The path of a project-scoped operation, `rest` being what follows the project id:
 /// `path("/jobs/batch-status")`.
 pub fn path(rest: &str) -> String {
@@ -114,11 +119,6 @@ pub async fn received(server: &MockServer) -> usize {
         .await
         .map_or(0, |requests| requests.len())
 }
-
-/// The path of `batch_show_job_statuses` (section 4.1.22).
-pub const STATUSES: &str = "/jobs/batch-status";
-/// The path of `batch_start_jobs` (section 4.1.11).
-pub const STARTING: &str = "/jobs/batch-starting";
 
 /// The body of `batch_show_job_statuses` for one job.
 pub fn job_statuses_request() -> types::BatchShowJobStatusesRequest {
