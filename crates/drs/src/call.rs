@@ -111,14 +111,13 @@ async fn convert<E: ErrorBody>(
     if let Some(failure) = state.failure.take() {
         return Converted::Error(failure);
     }
+    let attempts = state.attempts;
     if let Some(body) = state.error_body.take() {
         let status = state.status.unwrap_or_default();
-        return Converted::Error(from_error_body(
-            operation,
-            status,
-            state.request_id.take(),
-            &body,
-        ));
+        return Converted::Error(
+            from_error_body(operation, status, state.request_id.take(), &body)
+                .after_attempts(attempts),
+        );
     }
     let timeout = state.timeout;
     let error = match error {
@@ -141,6 +140,7 @@ async fn convert<E: ErrorBody>(
                     status,
                     request_id,
                     body_excerpt: excerpt(text.as_bytes()),
+                    attempts: 1,
                 }),
             }
         }
@@ -174,7 +174,7 @@ async fn convert<E: ErrorBody>(
             }
         }
     };
-    Converted::Error(error)
+    Converted::Error(error.after_attempts(attempts))
 }
 
 /// Decodes the body of a success status the spec does not list for the operation.
@@ -253,6 +253,7 @@ fn from_error_body(
         status,
         request_id,
         body_excerpt: excerpt(bytes),
+        attempts: 1,
     };
     if status == 401 {
         Error::Authentication(AuthenticationError {
@@ -293,6 +294,7 @@ fn coded(
         code: ErrorCode::parse(&code),
         message,
         request_id,
+        attempts: 1,
     })
 }
 
@@ -306,15 +308,29 @@ fn transport_error(
         Error::Timeout {
             operation,
             after: timeout,
+            attempts: 1,
         }
     } else {
-        Error::Transport { operation, source }
+        Error::Transport {
+            operation,
+            source,
+            attempts: 1,
+        }
     }
 }
 
 /// The generated builders report a missing or unconvertible argument as text:
 /// "`job_id` was not initialized" or "conversion to `…` for job_id failed".
 fn invalid_request(operation: &'static str, message: &str) -> InvalidInput {
+    // The body's own builder names a required member left unset this way.
+    if let Some(member) = message.strip_prefix("no value supplied for ") {
+        return InvalidInput {
+            operation,
+            field: format!("body.{member}"),
+            expected: "set (a required member of the request body)".into(),
+            found: "missing".into(),
+        };
+    }
     let field = message
         .strip_suffix(" was not initialized")
         .or_else(|| {
@@ -358,6 +374,11 @@ mod tests {
         );
         let bad = invalid_request("list_jobs", "conversion to `i32` for per_page failed");
         assert_eq!(bad.field, "per_page");
+        let unset = invalid_request("list_jobs", "no value supplied for cur_page");
+        assert_eq!(
+            (unset.field.as_str(), unset.found.as_str()),
+            ("body.cur_page", "missing")
+        );
         let other = invalid_request("list_jobs", "something else");
         assert_eq!(other.field, "(request)");
     }

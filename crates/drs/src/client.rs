@@ -52,7 +52,8 @@ pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PK
 
 impl Client {
     /// A client for `endpoint` (a host name such as `drs.cn-north-4.myhuaweicloud.com`, or a
-    /// full `https://` URL), acting in `project_id` with a fixed IAM `token`. For renewed
+    /// full `https://` URL; `http://` is accepted for a test server on the local machine),
+    /// acting in `project_id` with a fixed IAM `token`. For renewed
     /// tokens, AK/SK signing, region names or the environment, use [`Client::builder`].
     pub fn new(endpoint: &str, project_id: &str, token: &str) -> Result<Self, Error> {
         let credentials = Token::new(token)?;
@@ -228,6 +229,9 @@ impl ClientBuilder {
 
     /// Builds the client, looking the project id up in IAM when none was given.
     pub async fn build(mut self) -> Result<Client, Error> {
+        if let Some(region) = &self.region {
+            region::check_id(region)?;
+        }
         if self.project_id.is_none() {
             let region = self.region.clone().ok_or_else(|| {
                 ConfigError::new("no project id: set one, or set the region to look it up in IAM")
@@ -315,7 +319,7 @@ fn no_credentials() -> Error {
     ConfigError::new("no credentials: set a token, an IAM password, an AK/SK pair or read them from the environment").into()
 }
 
-fn check_project_id(project_id: &str) -> Result<(), Error> {
+pub(crate) fn check_project_id(project_id: &str) -> Result<(), Error> {
     let well_formed = !project_id.is_empty()
         && project_id
             .chars()
@@ -335,10 +339,15 @@ pub(crate) fn base_url(endpoint: &str) -> Result<String, Error> {
     let invalid = |reason: &str| -> Error {
         ConfigError::new(format!("invalid endpoint {endpoint:?}: {reason}")).into()
     };
-    let trimmed = endpoint.trim().trim_end_matches('/');
+    let trimmed = endpoint.trim();
     if trimmed.is_empty() {
         return Err(invalid("it is empty"));
     }
+    if trimmed.chars().any(char::is_whitespace) {
+        return Err(invalid("it holds white space"));
+    }
+    // The scheme is looked for before trailing slashes go, so that `http://` is a URL without
+    // a host rather than the host name `http:`.
     let candidate = if trimmed.contains("://") {
         trimmed.to_string()
     } else {
@@ -356,7 +365,7 @@ pub(crate) fn base_url(endpoint: &str) -> Result<String, Error> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("it must not carry a query or a fragment"));
     }
-    Ok(candidate)
+    Ok(candidate.trim_end_matches('/').to_string())
 }
 
 /// reqwest is built without a crypto provider of its own; ring is installed as the process
@@ -389,6 +398,8 @@ mod tests {
         for (endpoint, reason) in [
             ("", "empty"),
             ("ftp://drs.example.com", "scheme"),
+            ("http://", "empty host"),
+            ("http://127.0.0.1:18080/ok/ with space", "white space"),
             ("https://drs.example.com/?a=b", "query"),
         ] {
             let error = base_url(endpoint).unwrap_err().to_string();

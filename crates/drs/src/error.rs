@@ -29,13 +29,25 @@ pub enum Error {
     Transport {
         operation: &'static str,
         source: reqwest::Error,
+        /// How many times the request was sent (retries included).
+        attempts: u32,
     },
-    /// No answer arrived in time (the client's request timeout, or a wait's deadline).
+    /// No answer arrived in the time each attempt was allowed ([`crate::ClientBuilder::timeout`]).
     Timeout {
         operation: &'static str,
-        /// The time each attempt was allowed ([`crate::ClientBuilder::timeout`]), or the
-        /// wait's deadline.
         after: Option<Duration>,
+        /// How many times the request was sent (retries included).
+        attempts: u32,
+    },
+    /// A job did not reach what a wait waited for before the wait's timeout
+    /// ([`crate::Client::wait_for_job`]); the service answered every poll.
+    WaitTimeout {
+        job_id: String,
+        /// What was waited for: a status, or a phase.
+        target: String,
+        /// The status of the last answer, if one came.
+        last_status: Option<String>,
+        after: Duration,
     },
     /// A success answer whose body does not match the documented shape.
     Decode(DecodeError),
@@ -58,6 +70,7 @@ impl Error {
             Self::Authentication(error) => error.operation,
             Self::Http(error) => Some(error.operation),
             Self::Transport { operation, .. } | Self::Timeout { operation, .. } => Some(operation),
+            Self::WaitTimeout { .. } => None,
             Self::Decode(error) => Some(error.operation),
             Self::InvalidInput(error) => Some(error.operation),
             Self::JobNotFound { .. } | Self::JobFailed { .. } | Self::Config(_) => None,
@@ -114,22 +127,44 @@ impl fmt::Display for Error {
             Self::Api(error) => error.fmt(f),
             Self::Authentication(error) => error.fmt(f),
             Self::Http(error) => error.fmt(f),
-            Self::Transport { operation, source } => {
-                write!(
-                    f,
-                    "{operation}: the request did not get an answer: {source}"
-                )
-            }
-            Self::Timeout {
+            Self::Transport {
                 operation,
-                after: Some(after),
+                source,
+                attempts,
             } => {
-                write!(f, "{operation}: no answer within {after:?}")
+                // reqwest's own message ("error sending request for url ...") leaves the cause
+                // (refused, DNS, TLS) to its source chain, which a reader of the message needs.
+                write!(f, "{operation}: no complete answer arrived: {source}")?;
+                let mut cause = std::error::Error::source(source);
+                while let Some(inner) = cause {
+                    write!(f, ": {inner}")?;
+                    cause = inner.source();
+                }
+                write_attempts(f, *attempts)
             }
             Self::Timeout {
                 operation,
-                after: None,
-            } => write!(f, "{operation}: timed out"),
+                after,
+                attempts,
+            } => {
+                match after {
+                    Some(after) => write!(f, "{operation}: no answer within {after:?}")?,
+                    None => write!(f, "{operation}: timed out")?,
+                }
+                write_attempts(f, *attempts)
+            }
+            Self::WaitTimeout {
+                job_id,
+                target,
+                last_status,
+                after,
+            } => {
+                write!(f, "job {job_id} did not reach {target} within {after:?}")?;
+                match last_status {
+                    Some(status) => write!(f, "; its last status was {status}"),
+                    None => f.write_str("; no status was read"),
+                }
+            }
             Self::Decode(error) => error.fmt(f),
             Self::InvalidInput(error) => error.fmt(f),
             Self::JobNotFound { job_id } => write!(f, "job {job_id} does not exist"),
@@ -165,6 +200,9 @@ pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
     pub request_id: Option<String>,
+    /// How many times the request was sent (retries included); 1 for a job's own failure in
+    /// a batch answer.
+    pub attempts: u32,
 }
 
 impl ApiError {
@@ -184,6 +222,7 @@ impl fmt::Display for ApiError {
         if let Some(info) = self.code.info() {
             write!(f, " ({})", info.advice)?;
         }
+        write_attempts(f, self.attempts)?;
         write_request_id(f, self.request_id.as_deref())
     }
 }
@@ -240,6 +279,8 @@ pub struct HttpError {
     /// The start of the body: at most [`BODY_EXCERPT_LIMIT`] bytes, cut on a character boundary
     /// and ending in `…` when the body goes on.
     pub body_excerpt: String,
+    /// How many times the request was sent (retries included).
+    pub attempts: u32,
 }
 
 impl fmt::Display for HttpError {
@@ -254,6 +295,7 @@ impl fmt::Display for HttpError {
         } else {
             write!(f, "; the body begins {:?}", self.body_excerpt)?;
         }
+        write_attempts(f, self.attempts)?;
         write_request_id(f, self.request_id.as_deref())
     }
 }
@@ -337,6 +379,28 @@ impl From<ConfigError> for Error {
     }
 }
 
+/// Says that a request was sent more than once, for errors that come after retries.
+fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, " (after {attempts} attempts)")?;
+    }
+    Ok(())
+}
+
+impl Error {
+    /// The same error, saying the request was sent `attempts` times.
+    pub(crate) fn after_attempts(mut self, sent: u32) -> Self {
+        match &mut self {
+            Self::Api(ApiError { attempts, .. })
+            | Self::Http(HttpError { attempts, .. })
+            | Self::Transport { attempts, .. }
+            | Self::Timeout { attempts, .. } => *attempts = sent.max(1),
+            _ => {}
+        }
+        self
+    }
+}
+
 /// ` [request id …]` after an error's message, when the answer carried one.
 pub(crate) fn write_request_id(
     f: &mut fmt::Formatter<'_>,
@@ -414,6 +478,7 @@ mod tests {
             code: ErrorCode::parse("DRS.M00007"),
             message: "Invalid request parameter.".into(),
             request_id: Some("r-1".into()),
+            attempts: 1,
         });
         let text = error.to_string();
         assert!(

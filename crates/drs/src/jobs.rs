@@ -143,6 +143,7 @@ impl From<JobError> for Error {
                     .unwrap_or_else(|| ErrorCode::Unknown(String::new())),
                 message: error.message,
                 request_id: error.request_id,
+                attempts: 1,
             }),
         }
     }
@@ -322,6 +323,14 @@ impl Client {
         F: FnMut(Vec<String>) -> Fut,
         Fut: Future<Output = Result<BatchAnswer<I>, Error>>,
     {
+        if let Some(index) = job_ids.iter().position(|id| id.as_ref().trim().is_empty()) {
+            return Err(Error::InvalidInput(crate::InvalidInput {
+                operation,
+                field: format!("job_ids[{index}]"),
+                expected: "a job id".into(),
+                found: format!("{:?}", job_ids[index].as_ref()),
+            }));
+        }
         let chunk_size = self.shared.max_jobs_per_request.min(cap).max(1);
         let mut outcomes = Vec::with_capacity(job_ids.len());
         for chunk in job_ids.chunks(chunk_size) {

@@ -63,7 +63,10 @@ pub use jobs::{JobError, JobErrorKind, JobOutcome, job_phase};
 pub use pagination::ItemStream;
 pub use retry::RetryPolicy;
 pub use time::{ServiceTime, TimeField};
-pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, JobWait, StatusChange, WaitTarget};
+pub use wait::{
+    DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, JobWait, MIN_POLL_INTERVAL, StatusChange,
+    WaitTarget,
+};
 
 /// The README's example, compiled as a documentation test.
 #[cfg(doctest)]

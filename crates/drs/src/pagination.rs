@@ -13,7 +13,7 @@ use std::pin::Pin;
 use futures_core::Stream;
 use futures_util::stream;
 
-use crate::error::{Error, InvalidInput};
+use crate::error::{DecodeError, Error, InvalidInput};
 use crate::operations::{
     ListDataCompareTasks, ListJobs, ShowContentCompareDetails, ShowContentCompareDifferences,
     ShowContentCompareOverview, ShowObjectCompareDetails, ShowRowCountCompareDetails,
@@ -50,6 +50,16 @@ enum Style {
     Offset,
 }
 
+impl Style {
+    /// The request parameter that says which page is wanted.
+    fn parameter(self) -> &'static str {
+        match self {
+            Self::PageNumber => "cur_page",
+            Self::Offset => "offset",
+        }
+    }
+}
+
 struct Pager<T, F> {
     operation: &'static str,
     style: Style,
@@ -57,6 +67,8 @@ struct Pager<T, F> {
     /// The page number or offset of the next request.
     position: i64,
     seen: u64,
+    /// The fingerprint of the last page, to stop a service that repeats it.
+    previous_page: Option<u64>,
     buffer: VecDeque<T>,
     done: bool,
     fetch: F,
@@ -71,7 +83,7 @@ fn paged<'a, T, F, Fut>(
     fetch: F,
 ) -> ItemStream<'a, T>
 where
-    T: Send + 'a,
+    T: serde::Serialize + Send + 'a,
     F: FnMut(i32, i32) -> Fut + Send + 'a,
     Fut: Future<Output = Result<Page<T>, Error>> + Send + 'a,
 {
@@ -84,6 +96,7 @@ where
             Style::Offset => 0,
         },
         seen: 0,
+        previous_page: None,
         buffer: VecDeque::new(),
         done: false,
         fetch,
@@ -98,10 +111,7 @@ where
             }
             pager.done = true;
             let Ok(position) = i32::try_from(pager.position) else {
-                let field = match pager.style {
-                    Style::PageNumber => "cur_page",
-                    Style::Offset => "offset",
-                };
+                let field = pager.style.parameter();
                 let error = invalid(pager.operation, field, "at most 2147483647", pager.position);
                 return Some((Err(error), pager));
             };
@@ -110,6 +120,25 @@ where
                 Err(error) => return Some((Err(error), pager)),
             };
             let count = page.items.len();
+            // A service that ignores the page asked for sends the same full page again and
+            // again, and without a total the listing would never end.
+            let fingerprint = fingerprint(&page.items);
+            if count > 0 && pager.previous_page == Some(fingerprint) {
+                let error = Error::Decode(DecodeError {
+                    operation: pager.operation,
+                    status: 200,
+                    path: ".".into(),
+                    message: format!(
+                        "the page at {} {position} repeats the page before it: the service \
+                         seems to ignore the paging parameters",
+                        pager.style.parameter()
+                    ),
+                    request_id: None,
+                    body_excerpt: String::new(),
+                });
+                return Some((Err(error), pager));
+            }
+            pager.previous_page = Some(fingerprint);
             pager.seen += count as u64;
             pager.position += match pager.style {
                 Style::PageNumber => 1,
@@ -121,6 +150,16 @@ where
             pager.buffer.extend(page.items);
         }
     }))
+}
+
+/// A hash of a page's items as they encode, to tell a repeated page.
+fn fingerprint<T: serde::Serialize>(items: &[T]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_vec(items)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    hasher.finish()
 }
 
 fn invalid(operation: &'static str, field: &str, expected: &str, found: impl ToString) -> Error {

@@ -212,6 +212,25 @@ pub fn lookup(id: &str) -> Option<&'static Region> {
     REGIONS.iter().find(|region| region.id == id)
 }
 
+/// Checks that `id` is shaped like a region id (lower-case letters, digits and `-`, such as
+/// `cn-north-4`), since an id the table lacks becomes part of a host name.
+pub fn check_id(id: &str) -> Result<(), crate::ConfigError> {
+    let shaped = !id.is_empty()
+        && id
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-');
+    if shaped {
+        Ok(())
+    } else {
+        Err(crate::ConfigError::new(format!(
+            "invalid region {id:?}: expected a region id such as cn-north-4 (lower-case letters, \
+             digits and `-`)"
+        )))
+    }
+}
+
 /// Every listed region.
 pub fn all() -> impl ExactSizeIterator<Item = &'static Region> {
     REGIONS.iter()
@@ -242,6 +261,17 @@ pub fn iam_endpoint(region: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_ids_are_checked_before_they_become_host_names() {
+        for bad in ["", "no such region!", "CN-NORTH-4", "-cn", "cn."] {
+            let error = check_id(bad).unwrap_err().to_string();
+            assert!(error.contains("invalid region"), "{bad:?}: {error}");
+        }
+        for good in ["cn-north-4", "eu-west-101", "ap-southeast-1"] {
+            assert!(check_id(good).is_ok(), "{good}");
+        }
+    }
 
     /// The host of an `https://` URL with no path, or `None` when `url` is anything else.
     fn https_host(url: &str) -> Option<&str> {

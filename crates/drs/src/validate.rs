@@ -191,7 +191,7 @@ impl Checker<'_> {
             if secret {
                 format!("a secret of {length} characters")
             } else {
-                format!("{text:?} ({length} characters)")
+                format!("{} ({length} characters)", shorten(&format!("{text:?}")))
             }
         };
         if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
@@ -312,10 +312,22 @@ impl Checker<'_> {
     }
 }
 
+/// How many characters of a value an error quotes: enough to recognise it, bounded so that a
+/// megabyte of text does not end up in a message.
+const SHOWN: usize = 64;
+
 fn show(value: &Value) -> String {
-    match value {
+    let text = match value {
         Value::String(text) => format!("{text:?}"),
         other => other.to_string(),
+    };
+    shorten(&text)
+}
+
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
     }
 }
 
@@ -456,6 +468,23 @@ mod tests {
         assert_eq!(query_value(Some("integer"), "two"), json!("two"));
         assert_eq!(query_value(Some("boolean"), "true"), json!(true));
         assert_eq!(query_value(None, "2"), json!("2"));
+    }
+
+    #[test]
+    fn a_long_value_is_quoted_only_in_part() {
+        let name = "n".repeat(100_000);
+        let error = check_job(json!({ "name": name })).unwrap_err();
+        assert_eq!(error.field, "jobs[0].name");
+        assert!(
+            error.found.ends_with("… (100000 characters)"),
+            "{}",
+            error.found
+        );
+        assert!(
+            error.to_string().len() < 300,
+            "{} characters",
+            error.to_string().len()
+        );
     }
 
     #[test]

@@ -19,8 +19,8 @@ pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(10);
 /// The default time a wait may take in all.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(3600);
 
-/// The name a wait's [`Error::Timeout`] carries.
-const WAIT_OPERATION: &str = "wait_for_job";
+/// The shortest time between two polls.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
 
 /// What a wait waits for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,6 +37,15 @@ impl WaitTarget {
         match self {
             Self::Status(target) => target == status,
             Self::Phase(phase) => job_phase(status) == Some(*phase),
+        }
+    }
+}
+
+impl std::fmt::Display for WaitTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Status(status) => write!(f, "status {status}"),
+            Self::Phase(phase) => write!(f, "a status of phase {phase:?}"),
         }
     }
 }
@@ -87,7 +96,8 @@ impl Client {
     ///   [`JobPhase::Released`] one other than `DELETED`, that is not the target;
     /// - [`Error::JobNotFound`] when the job is deleted or unknown, unless `DELETED` is the
     ///   target (or in it), which an unknown job then counts as reaching;
-    /// - [`Error::Timeout`] once the timeout has passed;
+    /// - [`Error::WaitTimeout`], naming the target and the last status seen, once the timeout
+    ///   has passed;
     /// - the error of a poll that fails.
     ///
     /// ```no_run
@@ -117,9 +127,11 @@ impl Client {
 }
 
 impl<'a> JobWait<'a> {
-    /// The time between two polls. Default [`DEFAULT_POLL_INTERVAL`].
+    /// The time between two polls, at least [`MIN_POLL_INTERVAL`] (a shorter one is raised to
+    /// it, so that a zero interval does not flood the service). Default
+    /// [`DEFAULT_POLL_INTERVAL`].
     pub fn poll_interval(mut self, interval: Duration) -> Self {
-        self.poll_interval = interval;
+        self.poll_interval = interval.max(MIN_POLL_INTERVAL);
         self
     }
 
@@ -139,16 +151,18 @@ impl<'a> JobWait<'a> {
         let started = Instant::now();
         let timeout = self.timeout;
         let deadline = started + timeout;
-        let timed_out = || Error::Timeout {
-            operation: WAIT_OPERATION,
-            after: Some(timeout),
-        };
         let mut previous: Option<JobStatus> = None;
+        let timed_out = |last: &Option<JobStatus>| Error::WaitTimeout {
+            job_id: self.job_id.clone(),
+            target: self.target.to_string(),
+            last_status: last.as_ref().map(|status| status.as_str().to_string()),
+            after: timeout,
+        };
         loop {
             let polled =
                 tokio::time::timeout_at(deadline, self.client.current_status(&self.job_id))
                     .await
-                    .map_err(|_| timed_out())?;
+                    .map_err(|_| timed_out(&previous))?;
             let status = match polled {
                 Ok(status) => status,
                 Err(Error::JobNotFound { .. })
@@ -192,11 +206,11 @@ impl<'a> JobWait<'a> {
 
             let now = Instant::now();
             if now >= deadline {
-                return Err(timed_out());
+                return Err(timed_out(&previous));
             }
             tokio::time::sleep_until((now + self.poll_interval).min(deadline)).await;
             if Instant::now() >= deadline {
-                return Err(timed_out());
+                return Err(timed_out(&previous));
             }
         }
     }

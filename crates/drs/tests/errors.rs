@@ -367,12 +367,17 @@ async fn a_refused_connection_is_a_transport_error() {
 
     let error = job_statuses(&client).await.unwrap_err();
     match &error {
-        Error::Transport { operation, source } => {
+        Error::Transport {
+            operation, source, ..
+        } => {
             assert_eq!(*operation, "batch_show_job_statuses");
             assert!(source.is_connect(), "{source:?}");
         }
         other => panic!("expected Error::Transport, got {other:?}"),
     }
+    // The cause, which reqwest keeps in its source chain, is in the message.
+    let message = error.to_string().to_lowercase();
+    assert!(message.contains("refused"), "{message}");
     assert!(error.is_retryable());
     assert_eq!(error.status(), None);
 }
@@ -395,7 +400,9 @@ async fn an_answer_later_than_the_timeout_is_a_timeout_error() {
 
     let error = job_statuses(&client).await.unwrap_err();
     match &error {
-        Error::Timeout { operation, after } => {
+        Error::Timeout {
+            operation, after, ..
+        } => {
             assert_eq!(*operation, "batch_show_job_statuses");
             assert_eq!(*after, Some(Duration::from_millis(300)));
         }

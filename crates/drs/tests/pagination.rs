@@ -272,3 +272,35 @@ async fn offset_pages_stop_at_a_short_page_without_a_total() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_service_that_repeats_a_page_ends_the_list_with_an_error() {
+    let server = MockServer::start().await;
+    // Every page asked for gets the same two jobs, and no total: without a guard the listing
+    // would never end.
+    Mock::given(method("POST"))
+        .and(url_path(path("/jobs")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "jobs": [{ "id": "j1" }, { "id": "j2" }] })),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client(&server).await;
+
+    let items = collect(client.list_jobs().body(migration_jobs()).items(2)).await;
+
+    assert_eq!(items.len(), 3, "two jobs, then the error");
+    assert_eq!(items[0].as_ref().unwrap().id.as_deref(), Some("j1"));
+    assert_eq!(items[1].as_ref().unwrap().id.as_deref(), Some("j2"));
+    let Err(Error::Decode(error)) = &items[2] else {
+        panic!("expected a decode error, got {:?}", items[2]);
+    };
+    assert_eq!(error.operation, "list_jobs");
+    assert!(
+        error.message.contains("cur_page 2 repeats"),
+        "{}",
+        error.message
+    );
+}

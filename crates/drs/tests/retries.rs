@@ -109,9 +109,11 @@ async fn attempts_are_bounded() {
         Error::Http(http) => {
             assert_eq!(http.status, 503);
             assert_eq!(http.request_id.as_deref(), Some("last"));
+            assert_eq!(http.attempts, 4);
         }
         other => panic!("expected Error::Http, got {other:?}"),
     }
+    assert!(error.to_string().contains("(after 4 attempts)"), "{error}");
     assert!(error.is_retryable());
 }
 

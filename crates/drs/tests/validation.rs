@@ -166,3 +166,16 @@ async fn a_listed_integer_in_the_query_is_sent_and_an_unlisted_one_is_not() {
     assert_eq!(invalid.found, "1");
     assert_eq!(received(&server).await, 1);
 }
+
+#[tokio::test]
+async fn an_empty_job_id_is_refused_before_sending() {
+    let server = serve(200, json!({ "results": [], "count": 0 })).await;
+    let client = builder(&server).build().await.unwrap();
+
+    let error = client.start_job("").await.unwrap_err();
+
+    let invalid = invalid(error);
+    assert_eq!(invalid.operation, "batch_start_jobs");
+    assert_eq!(invalid.field, "job_ids[0]");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

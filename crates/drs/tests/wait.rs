@@ -205,13 +205,25 @@ async fn a_wait_that_outlasts_its_timeout_fails() {
         .await
         .unwrap_err();
 
+    let message = error.to_string();
     match error {
-        Error::Timeout { operation, after } => {
-            assert_eq!(operation, "wait_for_job");
-            assert_eq!(after, Some(timeout));
+        Error::WaitTimeout {
+            job_id,
+            target,
+            last_status,
+            after,
+        } => {
+            assert_eq!(job_id, JOB_ID);
+            assert_eq!(target, "a status of phase Finished");
+            assert_eq!(last_status.as_deref(), Some("FULL_TRANSFER_STARTED"));
+            assert_eq!(after, timeout);
         }
-        other => panic!("expected a timeout, got {other:?}"),
+        other => panic!("expected a wait timeout, got {other:?}"),
     }
+    assert!(
+        message.contains("its last status was FULL_TRANSFER_STARTED"),
+        "{message}"
+    );
     assert!(started.elapsed() >= timeout);
     // The status never changed: one change, however many polls.
     assert_eq!(

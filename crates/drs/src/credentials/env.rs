@@ -95,9 +95,15 @@ fn from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Result<Environment,
             .with_security_token(token)
             .map_err(|error| rejected(SECURITY_TOKEN_VAR, error))?;
     }
+    let project_id = read(PROJECT_ID_VAR)?;
+    if let Some(project_id) = &project_id {
+        crate::client::check_project_id(project_id).map_err(|error| -> Error {
+            ConfigError::new(format!("{PROJECT_ID_VAR}: {error}")).into()
+        })?;
+    }
     Ok(Environment {
         credentials: Arc::new(credentials),
-        project_id: read(PROJECT_ID_VAR)?,
+        project_id,
         iam_endpoint: read(IAM_ENDPOINT_VAR)?,
     })
 }

@@ -304,6 +304,7 @@ pub(crate) async fn lookup_project_id(
             status: status.as_u16(),
             request_id,
             body_excerpt: excerpt(&bytes),
+            attempts: 1,
         }));
     }
     let body = serde_json::from_slice::<serde_json::Value>(&bytes).ok();

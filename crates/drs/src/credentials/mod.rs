@@ -59,9 +59,20 @@ pub struct Token {
 
 impl Token {
     /// Fails when the token holds characters an HTTP header cannot carry.
+    /// Fails when the token is empty or holds anything but visible ASCII characters, as IAM
+    /// tokens do.
     pub fn new(token: &str) -> Result<Self, AuthenticationError> {
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(AuthenticationError::new("the token is empty"));
+        }
+        if !token.bytes().all(|byte| byte.is_ascii_graphic()) {
+            return Err(AuthenticationError::new(
+                "the token holds characters other than visible ASCII, which IAM tokens never do",
+            ));
+        }
         Ok(Self {
-            value: sensitive_header(token.trim(), "token")?,
+            value: sensitive_header(token, "token")?,
         })
     }
 }
@@ -99,4 +110,22 @@ pub(crate) fn sensitive_header(
     })?;
     header.set_sensitive(true);
     Ok(header)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_must_be_visible_ascii() {
+        for (token, reason) in [
+            ("", "empty"),
+            ("  ", "empty"),
+            ("t\u{f6}ken", "visible ASCII"),
+        ] {
+            let error = Token::new(token).unwrap_err();
+            assert!(error.message.contains(reason), "{token:?}: {error}");
+        }
+        assert!(Token::new(" MIIT-abc ").is_ok());
+    }
 }
