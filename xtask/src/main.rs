@@ -1,6 +1,7 @@
 //! The maintainer commands of the workspace: `cargo xtask generate [--check]` regenerates, from
 //! `spec/drs-v3.yaml`, its JSON rendering, the low-level client, the ergonomic crate's request
-//! builders and constraints, the appendix tables and the test dispatch tables; `cargo xtask diff`
+//! builders and constraints, the appendix tables and the test dispatch tables; `cargo xtask check
+//! [SPEC]` runs only the checks of the spec, or of another file; `cargo xtask diff`
 //! compares two versions of the spec and says which version bump they need; `cargo xtask audit`
 //! compares the spec with the text of the reference.
 
@@ -14,6 +15,7 @@ mod prepare;
 mod spec;
 mod testgen;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -35,43 +37,45 @@ usage: cargo xtask generate [--check]
   audit             list what the reference text FILE documents that the spec lacks, and the
                     reverse; the spec's known-differences.yaml names the deliberate ones";
 
+/// A command line that parsed.
+#[derive(Debug, PartialEq)]
+enum Command<'a> {
+    Generate {
+        check: bool,
+    },
+    Check(Option<&'a Path>),
+    Diff(&'a Path, &'a Path, diff::Format),
+    Audit {
+        reference: &'a Path,
+        spec: Option<&'a Path>,
+    },
+    Help,
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        ["generate"] => generate(false),
-        ["generate", "--check"] => generate(true),
-        ["check"] => check_only(&workspace_root().join("spec/drs-v3.yaml")),
-        ["check", path] => check_only(Path::new(path)),
-        ["diff", rest @ ..] => match diff_arguments(rest) {
-            Some((old, new, format)) => {
-                diff::run(&workspace_root(), old, new, format).map(|()| true)
-            }
-            None => {
-                eprintln!("{USAGE}");
-                return ExitCode::from(2);
-            }
-        },
-        ["audit", "--reference", reference] => audit::run(
-            Path::new(reference),
-            &workspace_root().join("spec/drs-v3.yaml"),
-        ),
-        ["audit", "--reference", reference, "--spec", spec]
-        | ["audit", "--spec", spec, "--reference", reference] => {
-            audit::run(Path::new(reference), Path::new(spec))
-        }
-        ["help"] | ["--help"] | ["-h"] => {
-            println!("{USAGE}");
-            Ok(true)
-        }
-        _ => {
-            eprintln!("{USAGE}");
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    let arguments: Vec<&str> = arguments.iter().map(String::as_str).collect();
+    let command = match parse(&arguments) {
+        Ok(command) => command,
+        Err(problem) => {
+            eprintln!("error: {problem}\n\n{USAGE}");
             return ExitCode::from(2);
         }
+    };
+    let result = match command {
+        Command::Generate { check } => generate(check),
+        Command::Check(path) => match path {
+            Some(path) => check_only(path),
+            None => check_only(&workspace_root().join("spec/drs-v3.yaml")),
+        },
+        Command::Diff(old, new, format) => {
+            diff::run(&workspace_root(), old, new, format).map(|()| true)
+        }
+        Command::Audit { reference, spec } => match spec {
+            Some(spec) => audit::run(reference, spec),
+            None => audit::run(reference, &workspace_root().join("spec/drs-v3.yaml")),
+        },
+        Command::Help => emit(&format!("{USAGE}\n")).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -83,27 +87,97 @@ fn main() -> ExitCode {
     }
 }
 
-/// The two spec paths and the format of `diff OLD NEW [--format text|markdown]`.
-fn diff_arguments<'a>(arguments: &[&'a str]) -> Option<(&'a Path, &'a Path, diff::Format)> {
+/// The command a command line asks for, or what is wrong with it, naming the word at fault.
+fn parse<'a>(arguments: &[&'a str]) -> Result<Command<'a>, String> {
+    let Some((&name, rest)) = arguments.split_first() else {
+        return Err("no command given".to_string());
+    };
+    let unexpected = |word: &str| format!("unexpected argument `{word}` to `{name}`");
+    match (name, rest) {
+        ("generate", []) => Ok(Command::Generate { check: false }),
+        ("generate", ["--check"]) => Ok(Command::Generate { check: true }),
+        ("generate", ["--check", extra, ..] | [extra, ..]) => Err(unexpected(extra)),
+        ("check", []) => Ok(Command::Check(None)),
+        ("check", [path]) if !path.starts_with('-') => Ok(Command::Check(Some(Path::new(*path)))),
+        ("check", [_, extra, ..] | [extra]) => Err(unexpected(extra)),
+        ("diff", _) => diff_arguments(rest),
+        ("audit", _) => audit_arguments(rest),
+        ("help" | "--help" | "-h", []) => Ok(Command::Help),
+        ("help" | "--help" | "-h", [extra, ..]) => Err(unexpected(extra)),
+        _ => Err(format!("unknown command `{name}`")),
+    }
+}
+
+/// `diff OLD NEW [--format text|markdown]`, the option anywhere.
+fn diff_arguments<'a>(arguments: &[&'a str]) -> Result<Command<'a>, String> {
     let mut format = diff::Format::Text;
     let mut paths = Vec::new();
     let mut rest = arguments.iter();
-    while let Some(argument) = rest.next() {
-        let value = match *argument {
-            "--format" => Some(*rest.next()?),
+    while let Some(&argument) = rest.next() {
+        let value = match argument {
+            "--format" => Some(
+                *rest
+                    .next()
+                    .ok_or("`--format` needs a value: text or markdown")?,
+            ),
             other => other.strip_prefix("--format="),
         };
         match value {
             Some("text") => format = diff::Format::Text,
             Some("markdown") => format = diff::Format::Markdown,
-            Some(_) => return None,
-            None if argument.starts_with("--") => return None,
-            None => paths.push(Path::new(*argument)),
+            Some(other) => {
+                return Err(format!(
+                    "unknown format `{other}`: expected text or markdown"
+                ));
+            }
+            None if argument.starts_with("--") => {
+                return Err(format!("unknown option `{argument}` to `diff`"));
+            }
+            None => paths.push(Path::new(argument)),
         }
     }
     match paths[..] {
-        [old, new] => Some((old, new, format)),
-        _ => None,
+        [old, new] => Ok(Command::Diff(old, new, format)),
+        _ => Err(format!(
+            "`diff` compares two specs, OLD and NEW; {} given",
+            paths.len()
+        )),
+    }
+}
+
+/// `audit --reference FILE [--spec SPEC]`, in either order.
+fn audit_arguments<'a>(arguments: &[&'a str]) -> Result<Command<'a>, String> {
+    let mut reference = None;
+    let mut spec = None;
+    let mut rest = arguments.iter();
+    while let Some(&argument) = rest.next() {
+        let slot = match argument {
+            "--reference" => &mut reference,
+            "--spec" => &mut spec,
+            other => return Err(format!("unexpected argument `{other}` to `audit`")),
+        };
+        let value = rest
+            .next()
+            .ok_or_else(|| format!("`{argument}` needs a file"))?;
+        *slot = Some(Path::new(*value));
+    }
+    let reference =
+        reference.ok_or("`audit` needs `--reference FILE`, the text of the reference")?;
+    Ok(Command::Audit { reference, spec })
+}
+
+/// Writes to standard output. A reader that stops early (`| head`) closes the pipe: what is left
+/// is dropped, and the command still finishes its work and exits with its own status.
+fn emit(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(error).context("writing to standard output")
+        }
+        _ => Ok(()),
     }
 }
 
@@ -127,7 +201,7 @@ fn generate(check: bool) -> Result<bool> {
     let spec_path = root.join("spec/drs-v3.yaml");
 
     let document = spec::load(&spec_path)?;
-    let report = spec::check(&document)?;
+    let report = spec::check(&document, &spec_path)?;
     check_crate_versions(&root, &document)?;
     let prepared = prepare::for_generator(&document)?;
     let client = codegen::client(&prepared)?;
@@ -183,22 +257,23 @@ fn generate(check: bool) -> Result<bool> {
             .to_string();
         if check {
             let diff = similar::TextDiff::from_lines(&current, &output.text);
-            print!(
-                "{}",
-                diff.unified_diff()
+            emit(
+                &diff
+                    .unified_diff()
                     .context_radius(3)
                     .header(&format!("a/{shown}"), &format!("b/{shown}"))
-            );
+                    .to_string(),
+            )?;
         } else {
             std::fs::write(&output.path, &output.text)
                 .with_context(|| format!("writing {}", output.path.display()))?;
-            println!("wrote {shown}");
+            emit(&format!("wrote {shown}\n"))?;
         }
     }
 
-    println!(
+    emit(&format!(
         "{} operations, {} schemas, {} examples checked, {} request examples, \
-         {} error codes, {} job statuses, {:.2} s",
+         {} error codes, {} job statuses, {:.2} s\n",
         report.operations,
         report.schemas,
         report.examples,
@@ -206,7 +281,7 @@ fn generate(check: bool) -> Result<bool> {
         appendix.codes,
         appendix.statuses,
         started.elapsed().as_secs_f64()
-    );
+    ))?;
     if check && stale > 0 {
         eprintln!(
             "{stale} generated file(s) are stale: run `cargo xtask generate` and commit the result"
@@ -214,23 +289,23 @@ fn generate(check: bool) -> Result<bool> {
         return Ok(false);
     }
     if stale == 0 {
-        println!("generated code is up to date");
+        emit("generated code is up to date\n")?;
     }
     Ok(true)
 }
 
 fn check_only(spec_path: &Path) -> Result<bool> {
     let document = spec::load(spec_path)?;
-    let report = spec::check(&document)?;
-    prepare::for_generator(&document)?;
-    println!(
-        "{}: {} operations, {} schemas, {} examples checked, {} request examples",
+    let report = spec::check(&document, spec_path)?;
+    prepare::for_generator(&document).with_context(|| format!("{}", spec_path.display()))?;
+    emit(&format!(
+        "{}: {} operations, {} schemas, {} examples checked, {} request examples\n",
         spec_path.display(),
         report.operations,
         report.schemas,
         report.examples,
         report.request_examples
-    );
+    ))?;
     Ok(true)
 }
 
@@ -271,4 +346,84 @@ fn fail_on(problems: Vec<String>, what: &str) -> Result<()> {
         problems.len(),
         problems.join("\n  ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_lines_parse_to_their_commands() {
+        assert_eq!(parse(&["generate"]), Ok(Command::Generate { check: false }));
+        assert_eq!(
+            parse(&["generate", "--check"]),
+            Ok(Command::Generate { check: true })
+        );
+        assert_eq!(
+            parse(&["check", "other.yaml"]),
+            Ok(Command::Check(Some(Path::new("other.yaml"))))
+        );
+        assert_eq!(
+            parse(&["diff", "--format=markdown", "a.yaml", "b.yaml"]),
+            Ok(Command::Diff(
+                Path::new("a.yaml"),
+                Path::new("b.yaml"),
+                diff::Format::Markdown
+            ))
+        );
+        assert_eq!(
+            parse(&["audit", "--spec", "s.yaml", "--reference", "r.txt"]),
+            Ok(Command::Audit {
+                reference: Path::new("r.txt"),
+                spec: Some(Path::new("s.yaml"))
+            })
+        );
+    }
+
+    #[test]
+    fn a_refused_command_line_names_the_word_at_fault() {
+        let refused = |arguments: &[&str]| parse(arguments).expect_err("refused");
+        assert_eq!(refused(&[]), "no command given");
+        assert_eq!(refused(&["bogus"]), "unknown command `bogus`");
+        assert_eq!(
+            refused(&["generate", "--check", "--fix"]),
+            "unexpected argument `--fix` to `generate`"
+        );
+        assert_eq!(
+            refused(&["check", "a.yaml", "b.yaml"]),
+            "unexpected argument `b.yaml` to `check`"
+        );
+        assert_eq!(
+            refused(&["check", "--all"]),
+            "unexpected argument `--all` to `check`"
+        );
+        assert_eq!(
+            refused(&["diff", "a", "b", "--format", "html"]),
+            "unknown format `html`: expected text or markdown"
+        );
+        assert_eq!(
+            refused(&["diff", "a", "b", "--format"]),
+            "`--format` needs a value: text or markdown"
+        );
+        assert_eq!(
+            refused(&["diff", "a", "--colour", "b"]),
+            "unknown option `--colour` to `diff`"
+        );
+        assert_eq!(
+            refused(&["diff", "a"]),
+            "`diff` compares two specs, OLD and NEW; 1 given"
+        );
+        assert_eq!(
+            refused(&["audit", "--spec", "s.yaml"]),
+            "`audit` needs `--reference FILE`, the text of the reference"
+        );
+        assert_eq!(
+            refused(&["audit", "--reference"]),
+            "`--reference` needs a file"
+        );
+        assert_eq!(
+            refused(&["audit", "r.txt"]),
+            "unexpected argument `r.txt` to `audit`"
+        );
+    }
 }

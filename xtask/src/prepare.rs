@@ -197,21 +197,31 @@ fn rewrite_field(schema: &mut Value, hoisted_name: &str, hoisted: &mut Map<Strin
 /// single-member `allOf` beside `nullable: true` that replaces it becomes an `Option` of the
 /// referenced type.
 fn fold_nullable_reference(map: &mut Map<String, Value>) {
-    let Some(Value::Array(members)) = map.get("anyOf") else {
+    let Some(reference) = map
+        .get("anyOf")
+        .and_then(|members| nullable_reference_in(members))
+    else {
         return;
     };
-    let [reference, only_null] = members.as_slice() else {
-        return;
-    };
-    let admits_only_null =
-        only_null["nullable"] == true && only_null["enum"] == Value::Array(vec![Value::Null]);
-    if reference.get("$ref").is_none() || !admits_only_null {
-        return;
-    }
     let reference = reference.clone();
     map.remove("anyOf");
     map.insert("nullable".into(), Value::Bool(true));
     map.insert("allOf".into(), Value::Array(vec![reference]));
+}
+
+/// The `$ref` member of a schema written as a nullable reference, `anyOf: [{$ref}, {nullable:
+/// true, enum: [null]}]`: the generator reads that schema as an `Option` of the referenced type.
+pub fn nullable_reference(schema: &Value) -> Option<&Value> {
+    nullable_reference_in(schema.get("anyOf")?)
+}
+
+fn nullable_reference_in(members: &Value) -> Option<&Value> {
+    let [reference, only_null] = members.as_array()?.as_slice() else {
+        return None;
+    };
+    let admits_only_null =
+        only_null["nullable"] == true && only_null["enum"] == Value::Array(vec![Value::Null]);
+    (reference.get("$ref").is_some() && admits_only_null).then_some(reference)
 }
 
 /// typify represents an optional array (or map) as a `Vec` that is left out when empty, so `[]`

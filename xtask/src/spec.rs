@@ -83,8 +83,9 @@ pub fn strings(array: &Value) -> impl Iterator<Item = &str> {
         .filter_map(Value::as_str)
 }
 
-/// Checks the document and returns what it counted; fails listing every problem found.
-pub fn check(document: &Value) -> Result<Report> {
+/// Checks the document read from `source` and returns what it counted; fails naming the file
+/// and listing every problem found.
+pub fn check(document: &Value, source: &Path) -> Result<Report> {
     let mut problems = Vec::new();
     if document["openapi"] != "3.0.3" {
         problems.push(format!(
@@ -111,7 +112,10 @@ pub fn check(document: &Value) -> Result<Report> {
         examples += check_examples(operation, &validator, &mut problems);
         request_examples += check_request_examples(document, operation, &mut problems);
     }
-    fail_on(problems, "spec/drs-v3.yaml does not pass its checks")?;
+    fail_on(
+        problems,
+        &format!("{} does not pass its checks", source.display()),
+    )?;
     Ok(Report {
         operations: operations.len(),
         schemas: schemas.len(),
@@ -267,15 +271,15 @@ fn check_references(
 
 /// Every component schema is reached by a `$ref` or names the content of a JSON-encoded string
 /// (`x-drs-json-string-schema`), and every such name resolves. A schema reached by neither is a
-/// transcription left behind.
+/// transcription left behind. A `$ref` that does not resolve is `check_references`' to report.
 fn check_schemas_are_used(
     document: &Value,
     schemas: &Map<String, Value>,
     problems: &mut Vec<String>,
 ) {
-    let mut used = BTreeSet::new();
-    collect_schema_uses(document, &mut used);
-    for name in &used {
+    let mut uses = SchemaUses::default();
+    uses.collect(document);
+    for name in &uses.json_strings {
         if !schemas.contains_key(name) {
             problems.push(format!(
                 "`x-drs-json-string-schema: {name}` names no component schema"
@@ -283,7 +287,7 @@ fn check_schemas_are_used(
         }
     }
     for name in schemas.keys() {
-        if !used.contains(name) {
+        if !uses.references.contains(name) && !uses.json_strings.contains(name) {
             problems.push(format!(
                 "schema `{name}`: neither a `$ref` nor an `x-drs-json-string-schema` refers to it"
             ));
@@ -291,27 +295,35 @@ fn check_schemas_are_used(
     }
 }
 
-fn collect_schema_uses(value: &Value, used: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(Value::String(name)) = map.get("x-drs-json-string-schema") {
-                used.insert(name.clone());
-            }
-            if let Some(name) = schema_name(value) {
-                // Dangling references are reported by `check_references`.
-                used.insert(name.to_string());
-            }
-            for (key, child) in map {
-                if key == "value" && map.contains_key("summary") {
-                    continue;
+/// The schema names a document uses, by how it uses them.
+#[derive(Default)]
+struct SchemaUses {
+    /// Named by a `$ref`.
+    references: BTreeSet<String>,
+    /// Named by `x-drs-json-string-schema`.
+    json_strings: BTreeSet<String>,
+}
+
+impl SchemaUses {
+    fn collect(&mut self, value: &Value) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(name)) = map.get("x-drs-json-string-schema") {
+                    self.json_strings.insert(name.clone());
                 }
-                collect_schema_uses(child, used);
+                if let Some(name) = schema_name(value) {
+                    self.references.insert(name.to_string());
+                }
+                for (key, child) in map {
+                    if key == "value" && map.contains_key("summary") {
+                        continue;
+                    }
+                    self.collect(child);
+                }
             }
+            Value::Array(items) => items.iter().for_each(|item| self.collect(item)),
+            _ => {}
         }
-        Value::Array(items) => items
-            .iter()
-            .for_each(|item| collect_schema_uses(item, used)),
-        _ => {}
     }
 }
 
@@ -332,7 +344,9 @@ fn check_examples(
     }
     for (what, body) in bodies {
         let media = &body["content"]["application/json"];
-        let Some(name) = schema_name(&media["schema"]) else {
+        // A body whose `$ref` does not resolve is reported by `check_references`; its examples
+        // cannot be checked against it.
+        let Some(name) = schema_name(&media["schema"]).filter(|name| validator.knows(name)) else {
             continue;
         };
         for (example, example_body) in media["examples"].as_object().into_iter().flatten() {
@@ -499,6 +513,11 @@ impl ExampleValidator {
         })
     }
 
+    /// Whether the components hold a schema of that name.
+    pub fn knows(&self, schema: &str) -> bool {
+        self.root["components"]["schemas"].get(schema).is_some()
+    }
+
     /// Every error of `value` against the named schema, as `path: message` lines.
     pub fn validate(&self, schema: &str, value: &Value) -> Vec<String> {
         let mut root = self.root.clone();
@@ -598,7 +617,7 @@ mod tests {
     }
 
     fn problems(document: &Value) -> String {
-        match check(document) {
+        match check(document, Path::new("jobs.yaml")) {
             Ok(_) => String::new(),
             Err(error) => format!("{error:#}"),
         }
@@ -617,7 +636,7 @@ mod tests {
 
     #[test]
     fn a_well_formed_document_passes_and_is_counted() {
-        let report = check(&document()).expect("passes");
+        let report = check(&document(), Path::new("jobs.yaml")).expect("passes");
         assert_eq!(
             (
                 report.operations,
@@ -696,6 +715,38 @@ mod tests {
         named["components"]["schemas"]["ListJobsRequest"]["properties"]["filter"] =
             json!({ "type": "string", "x-drs-json-string-schema": "Filter" });
         assert_eq!(problems(&named), "");
+    }
+
+    #[test]
+    fn the_failure_names_the_file_checked() {
+        let mut broken = document();
+        broken["openapi"] = json!("3.1.0");
+        let found = problems(&broken);
+        assert!(
+            found.starts_with("jobs.yaml does not pass its checks: 1 problem(s)\n"),
+            "{found}"
+        );
+    }
+
+    #[test]
+    fn a_dangling_body_reference_is_reported_once_as_a_reference() {
+        let mut broken = document();
+        broken["paths"]["/v3/{project_id}/jobs"]["post"]["requestBody"]["content"]["application/json"]
+            ["schema"] = json!({ "$ref": "#/components/schemas/ListJobsRequestTypo" });
+        let found = problems(&broken);
+        assert_eq!(
+            found.matches("ListJobsRequestTypo").count(),
+            1,
+            "the typo is named once:\n{found}"
+        );
+        assert!(
+            found.contains(
+                "/paths//v3/{project_id}/jobs/post/requestBody/content/application/json/schema: \
+                 `$ref` to `#/components/schemas/ListJobsRequestTypo` does not resolve"
+            ),
+            "{found}"
+        );
+        assert!(!found.contains("x-drs-json-string-schema: "), "{found}");
     }
 
     #[test]

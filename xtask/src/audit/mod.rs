@@ -21,7 +21,7 @@ use std::fmt::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::spec;
 use compare::{Counts, Finding, Side};
@@ -43,24 +43,46 @@ pub fn run(reference_path: &Path, spec_path: &Path) -> Result<bool> {
     let errata = read_if_present(&directory.join("ERRATA.md"))?.unwrap_or_default();
 
     let sections = reference::sections(&text);
+    recognise(
+        reference_path,
+        sections.len(),
+        spec::operations(&document).len(),
+    )?;
     let counts = compare::counts(&sections);
     let findings = compare::compare(&sections, &document);
     let sorted = known::sort(findings, &known, &known::errata_headings(&errata));
 
-    print!(
-        "{}",
-        report(
-            &format!(
-                "Audit of {} against {}",
-                spec_path.display(),
-                reference_path.display()
-            ),
-            &counts,
-            &sorted,
-        )
+    let mut out = report(
+        &format!(
+            "Audit of {} against {}",
+            spec_path.display(),
+            reference_path.display()
+        ),
+        &counts,
+        &sorted,
     );
-    println!("{:.2} s", started.elapsed().as_secs_f64());
+    let _ = writeln!(out, "{:.2} s", started.elapsed().as_secs_f64());
+    crate::emit(&out)?;
     Ok(sorted.open.is_empty() && sorted.stale.is_empty() && sorted.unexplained.is_empty())
+}
+
+/// Refuses a text that is not the reference, whose report would only list the whole spec as
+/// undocumented: one with no section of chapter 4, or with fewer than half as many sections as
+/// the spec has operations (each operation has its own section).
+fn recognise(reference_path: &Path, sections: usize, operations: usize) -> Result<()> {
+    let what = format!(
+        "{} does not look like the DRS API reference",
+        reference_path.display()
+    );
+    if sections == 0 {
+        bail!("{what}: no section 4.x.y found");
+    }
+    if sections * 2 < operations {
+        bail!(
+            "{what}: {sections} section(s) 4.x.y found, for the {operations} operations of the spec"
+        );
+    }
+    Ok(())
 }
 
 fn read_if_present(path: &Path) -> Result<Option<String>> {

@@ -439,3 +439,20 @@ fn the_list_of_known_differences_is_checked_when_read() {
     assert!(error.to_string().contains("`errata` must be"), "{error}");
     assert_eq!(known::load(None).unwrap(), []);
 }
+
+#[test]
+fn a_text_with_no_or_few_sections_is_not_taken_for_the_reference() {
+    let path = std::path::Path::new("README.md");
+    let error = super::recognise(path, 0, 46).expect_err("no section");
+    assert_eq!(
+        error.to_string(),
+        "README.md does not look like the DRS API reference: no section 4.x.y found"
+    );
+    let error = super::recognise(path, 22, 46).expect_err("fewer than half");
+    assert_eq!(
+        error.to_string(),
+        "README.md does not look like the DRS API reference: 22 section(s) 4.x.y found, for the 46 operations of the spec"
+    );
+    assert!(super::recognise(path, 23, 46).is_ok());
+    assert!(super::recognise(path, 2, 2).is_ok());
+}

@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::usage::{self, Location, Usage};
 use super::{Bump, Change, Subject};
-use crate::spec;
+use crate::{prepare, spec};
 
 /// Keywords that document or check a value without changing its Rust type.
 const CONSTRAINTS: [&str; 11] = [
@@ -66,31 +66,51 @@ fn change(subject: &Subject, summary: String, bump: Bump, reason: &'static str) 
 
 /// A short description of a schema's Rust-relevant shape: "string (password)", "array of Tag",
 /// "map of ProgressInfo". `nullable` is left out: whether it changes the Rust type depends on
-/// the field's requiredness (see `compare_field`).
+/// the field's requiredness (see `compare_field`). A nullable reference in its OpenAPI 3.0
+/// spelling is described as the schema it refers to, as the generator reads it; any other
+/// composition lists its members, so that a change of any member is a change of type.
 pub fn describe(schema: &Value) -> String {
     if let Some(name) = spec::schema_name(schema) {
-        name.to_string()
-    } else if let Some([only]) = schema["allOf"].as_array().map(Vec::as_slice) {
-        describe(only)
-    } else {
-        match schema["type"].as_str() {
-            Some("array") => format!("array of {}", describe(&schema["items"])),
-            Some("object") if schema["additionalProperties"].is_object() => {
-                format!("map of {}", describe(&schema["additionalProperties"]))
-            }
-            Some("object") if schema.get("properties").is_some() => "object".to_string(),
-            Some("object") => "free-form object".to_string(),
-            Some(kind) => match schema["format"].as_str() {
-                Some(format) => format!("{kind} ({format})"),
-                None => kind.to_string(),
-            },
-            None => "any value".to_string(),
+        return name.to_string();
+    }
+    if let Some(reference) = prepare::nullable_reference(schema) {
+        return describe(reference);
+    }
+    if let Some([only]) = schema["allOf"].as_array().map(Vec::as_slice) {
+        return describe(only);
+    }
+    for (keyword, words) in [
+        ("allOf", "all of"),
+        ("anyOf", "any of"),
+        ("oneOf", "one of"),
+    ] {
+        if let Some(members) = schema[keyword].as_array() {
+            let members: Vec<String> = members.iter().map(describe).collect();
+            return format!("{words} ({})", members.join(", "));
         }
+    }
+    if schema["nullable"] == true && schema["enum"] == json!([null]) {
+        return "null".to_string();
+    }
+    match schema["type"].as_str() {
+        Some("array") => format!("array of {}", describe(&schema["items"])),
+        Some("object") if schema["additionalProperties"].is_object() => {
+            format!("map of {}", describe(&schema["additionalProperties"]))
+        }
+        Some("object") if schema.get("properties").is_some() => "object".to_string(),
+        Some("object") => "free-form object".to_string(),
+        Some(kind) => match schema["format"].as_str() {
+            Some(format) => format!("{kind} ({format})"),
+            None => kind.to_string(),
+        },
+        None => "any value".to_string(),
     }
 }
 
+/// Whether the schema admits `null`: `nullable: true`, or a nullable reference in its OpenAPI
+/// 3.0 spelling.
 fn is_nullable(schema: &Value) -> bool {
-    schema["nullable"] == true
+    schema["nullable"] == true || prepare::nullable_reference(schema).is_some()
 }
 
 /// The values of an inline enumeration on the schema or on its items.

@@ -51,6 +51,19 @@
 //!
 //! Descriptions, summaries, examples and the `x-drs-*` annotations are not compared.
 //!
+//! A reference to a schema and the OpenAPI 3.0 spelling of a nullable reference (`anyOf` of the
+//! `$ref` and a schema that admits only `null`) are the same type to the generator, which folds
+//! the second into the first (`prepare.rs`): both are described as that schema, nullable.
+//!
+//! # What the two documents must be
+//!
+//! OLD may be an earlier revision written before today's conventions, so neither document has
+//! to pass `cargo xtask check`. Both must hold what the comparison matches on, or a change would
+//! pass unseen: an OpenAPI 3.0 document (`openapi: 3.0.x`) with `info.version` and `paths`, each
+//! path item a mapping, each operation with an `operationId` used once, each parameter (a shared
+//! one through its `$ref`) with a `name` and an `in`, and `components.schemas`, when present, a
+//! mapping. Anything else fails, naming the file and every problem.
+//!
 //! # From the bump to a version
 //!
 //! The crates are 0.x. Cargo treats the first non-zero number as the compatibility boundary, so
@@ -65,11 +78,13 @@ mod usage;
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use serde_json::Value;
 
-use crate::spec;
+use crate::{fail_on, spec};
 
 pub use compare::compare;
 
@@ -140,6 +155,12 @@ const CRATES: [(&str, &str); 2] = [
 pub fn run(root: &Path, old_path: &Path, new_path: &Path, format: Format) -> Result<()> {
     let old = spec::load(old_path)?;
     let new = spec::load(new_path)?;
+    for (path, document) in [(old_path, &old), (new_path, &new)] {
+        fail_on(
+            comparable(document),
+            &format!("{} is not a spec `diff` can compare", path.display()),
+        )?;
+    }
     let changes = compare(&old, &new);
     let header = Header {
         old_version: info_version(&old),
@@ -150,15 +171,119 @@ pub fn run(root: &Path, old_path: &Path, new_path: &Path, format: Format) -> Res
         Format::Text => render::text(&header, &changes),
         Format::Markdown => render::markdown(&header, &changes),
     };
-    print!("{report}");
-    Ok(())
+    crate::emit(&report)
 }
 
-fn info_version(document: &serde_json::Value) -> String {
+fn info_version(document: &Value) -> String {
     document["info"]["version"]
         .as_str()
-        .unwrap_or("(no info.version)")
+        .unwrap_or_default()
         .to_string()
+}
+
+/// What keeps `document` from being compared, by the rules of the module documentation.
+pub fn comparable(document: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    if document.is_null() {
+        problems.push("the file holds no document: it is empty".to_string());
+        return problems;
+    }
+    if !document.is_object() {
+        problems.push(format!(
+            "the document must be a mapping, found {}",
+            kind(document)
+        ));
+        return problems;
+    }
+    match document["openapi"].as_str() {
+        Some(version) if version.starts_with("3.0.") => {}
+        Some(version) => problems.push(format!(
+            "`openapi` must be a 3.0.x version, found \"{version}\""
+        )),
+        None => problems.push(format!(
+            "`openapi` must be a 3.0.x version, found {}",
+            kind(&document["openapi"])
+        )),
+    }
+    if document["info"]["version"]
+        .as_str()
+        .is_none_or(|version| version.trim().is_empty())
+    {
+        problems.push(format!(
+            "`info.version` must be a non-empty string, found {}",
+            kind(&document["info"]["version"])
+        ));
+    }
+    let schemas = &document["components"]["schemas"];
+    if !schemas.is_null() && !schemas.is_object() {
+        problems.push(format!(
+            "`components.schemas` must be a mapping, found {}",
+            kind(schemas)
+        ));
+    }
+    let Some(paths) = document["paths"].as_object() else {
+        problems.push(format!(
+            "`paths` must be a mapping, found {}",
+            kind(&document["paths"])
+        ));
+        return problems;
+    };
+    for (path, item) in paths {
+        if !item.is_object() {
+            problems.push(format!(
+                "path `{path}` must be a mapping, found {}",
+                kind(item)
+            ));
+        }
+    }
+    let mut ids = BTreeSet::new();
+    for operation in spec::operations(document) {
+        let at = format!(
+            "{} {path}",
+            operation.method.to_uppercase(),
+            path = operation.path
+        );
+        if !operation.body.is_object() {
+            problems.push(format!(
+                "{at}: must be a mapping, found {}",
+                kind(operation.body)
+            ));
+            continue;
+        }
+        if operation.id.trim().is_empty() {
+            problems.push(format!(
+                "{at}: no `operationId`; operations are matched by it"
+            ));
+        } else if !ids.insert(operation.id) {
+            problems.push(format!(
+                "{at}: `operationId` `{}` is used by another operation too",
+                operation.id
+            ));
+        }
+        for (index, parameter) in spec::parameters(document, operation.body)
+            .into_iter()
+            .enumerate()
+        {
+            if !parameter["name"].is_string() || !parameter["in"].is_string() {
+                problems.push(format!(
+                    "{at}: parameter {index} has no `name` and `in` (or its `$ref` does not resolve)"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// How a value that is not what was expected is shown: its kind, or nothing at all.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
 }
 
 fn crate_versions(root: &Path) -> Result<Vec<CrateVersion>> {

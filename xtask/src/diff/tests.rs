@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use super::compare::describe;
 use super::*;
 
 /// One operation with a path and a query parameter, a request body, a response that reaches a
@@ -319,6 +320,163 @@ fn nullable_changes_the_type_of_required_fields_only() {
     );
 }
 
+/// The two spellings of a nullable reference: OpenAPI 3.0's `anyOf` of the reference and a
+/// schema admitting only `null`, and the `allOf` beside `nullable: true` the generator folds it to.
+fn nullable_reference(spelling: &str, name: &str) -> Value {
+    let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
+    match spelling {
+        "anyOf" => {
+            json!({ "anyOf": [reference, { "type": "object", "nullable": true, "enum": [null] }] })
+        }
+        _ => json!({ "nullable": true, "allOf": [reference] }),
+    }
+}
+
+#[test]
+fn a_nullable_reference_respelled_as_any_of_is_no_change() {
+    // Optional (`Job.status`) and required (`ListJobsRequest.status`): `Option<JobStatus>` in
+    // both spellings.
+    let mut old = base();
+    let mut new = base();
+    for (document, spelling) in [(&mut old, "allOf"), (&mut new, "anyOf")] {
+        schema(document, "Job")["properties"]["status"] = nullable_reference(spelling, "JobStatus");
+        schema(document, "ListJobsRequest")["properties"]["status"] =
+            nullable_reference(spelling, "JobStatus");
+    }
+    let found: Vec<String> = compare(&old, &new)
+        .into_iter()
+        .map(|change| change.summary)
+        .collect();
+    assert!(found.is_empty(), "{found:?}");
+    assert!(compare(&new, &old).is_empty());
+}
+
+#[test]
+fn a_field_added_as_a_nullable_reference_reads_the_same_in_both_spellings() {
+    for spelling in ["allOf", "anyOf"] {
+        let mut changed = base();
+        schema(&mut changed, "Job")["properties"]["parent"] = nullable_reference(spelling, "Job");
+        assert_eq!(
+            changes(&changed),
+            one(
+                "Job",
+                "field `parent` added: Job, optional, nullable",
+                Bump::Minor
+            ),
+            "{spelling}"
+        );
+    }
+}
+
+#[test]
+fn a_required_reference_made_nullable_as_any_of_is_major() {
+    let mut changed = base();
+    schema(&mut changed, "ListJobsRequest")["properties"]["status"] =
+        nullable_reference("anyOf", "JobStatus");
+    assert_eq!(
+        changes(&changed),
+        one(
+            "ListJobsRequest",
+            "field `status` becomes nullable",
+            Bump::Major
+        )
+    );
+}
+
+#[test]
+fn other_compositions_are_described_by_their_members() {
+    let only_null = json!({ "type": "object", "nullable": true, "enum": [null] });
+    let job = json!({ "$ref": "#/components/schemas/Job" });
+    assert_eq!(describe(&json!({ "anyOf": [job, only_null] })), "Job");
+    assert_eq!(describe(&json!({ "allOf": [job] })), "Job");
+    // The generator folds only the reference first and `null` second.
+    assert_eq!(
+        describe(&json!({ "anyOf": [only_null, job] })),
+        "any of (null, Job)"
+    );
+    assert_eq!(
+        describe(&json!({ "anyOf": [job, { "type": "string" }] })),
+        "any of (Job, string)"
+    );
+    assert_eq!(
+        describe(
+            &json!({ "oneOf": [{ "type": "integer", "format": "int32" }, { "type": "string" }] })
+        ),
+        "one of (integer (int32), string)"
+    );
+    assert_eq!(
+        describe(&json!({ "allOf": [job, { "$ref": "#/components/schemas/Tag" }] })),
+        "all of (Job, Tag)"
+    );
+
+    // A member changing is a change of the field's type.
+    let mut old = base();
+    schema(&mut old, "Job")["properties"]["owner"] =
+        json!({ "anyOf": [job, { "type": "string" }] });
+    let mut new = old.clone();
+    schema(&mut new, "Job")["properties"]["owner"]["anyOf"][1] = json!({ "type": "integer" });
+    let found: Vec<(String, Bump)> = compare(&old, &new)
+        .into_iter()
+        .map(|change| (change.summary, change.bump))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "field `owner`: type any of (Job, string) -> any of (Job, integer)".to_string(),
+            Bump::Major
+        )]
+    );
+}
+
+#[test]
+fn a_document_without_what_the_comparison_matches_on_is_refused() {
+    assert_eq!(
+        comparable(&Value::Null),
+        ["the file holds no document: it is empty"]
+    );
+    assert_eq!(
+        comparable(&json!(["a list"])),
+        ["the document must be a mapping, found a list"]
+    );
+    assert_eq!(
+        comparable(&json!({ "openapi": "3.1.0", "info": {} })),
+        [
+            "`openapi` must be a 3.0.x version, found \"3.1.0\"",
+            "`info.version` must be a non-empty string, found nothing",
+            "`paths` must be a mapping, found nothing",
+        ]
+    );
+    assert!(comparable(&base()).is_empty());
+
+    let mut broken = base();
+    operation(&mut broken)
+        .as_object_mut()
+        .unwrap()
+        .remove("operationId");
+    broken["paths"]["/v3/{project_id}/jobs/{job_id}"] = json!({
+        "get": { "operationId": "list_jobs", "responses": {} },
+        "delete": { "operationId": "delete_job", "parameters": [{ "$ref": "#/components/parameters/Missing" }] }
+    });
+    broken["components"]["schemas"] = json!([]);
+    assert_eq!(
+        comparable(&broken),
+        [
+            "`components.schemas` must be a mapping, found a list",
+            "POST /v3/{project_id}/jobs: no `operationId`; operations are matched by it",
+            "DELETE /v3/{project_id}/jobs/{job_id}: parameter 0 has no `name` and `in` (or its `$ref` does not resolve)",
+        ]
+    );
+    let mut twice = base();
+    twice["paths"]["/v3/{project_id}/jobs/{job_id}"] =
+        json!({ "get": { "operationId": "list_jobs", "responses": {} } });
+    assert_eq!(
+        comparable(&twice),
+        [
+            "GET /v3/{project_id}/jobs/{job_id}: `operationId` `list_jobs` is used by another operation too"
+        ]
+    );
+}
+
 #[test]
 fn enumeration_values_removed_are_major_and_added_are_minor_wherever_they_are_used() {
     let mut changed = base();
@@ -540,7 +698,8 @@ fn revision_2023_11_30_adds_exactly_the_four_fields_of_its_history() {
     let root = crate::workspace_root();
     let current = crate::spec::load(&root.join("spec/drs-v3.yaml")).expect("the spec loads");
     let old = revision_2023_08_30(&current);
-    crate::spec::check(&old).expect("the derived 2023-08-30 spec passes the spec checks");
+    crate::spec::check(&old, Path::new("drs-v3-2023-08-30.yaml"))
+        .expect("the derived 2023-08-30 spec passes the spec checks");
 
     // A copy for maintainers: `cargo xtask diff target/tmp/drs-v3-2023-08-30.yaml
     // spec/drs-v3.yaml` shows the report.
