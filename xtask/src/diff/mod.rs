@@ -324,8 +324,14 @@ pub fn bump(changes: &[Change]) -> Option<Bump> {
 
 /// The version after `bump`, following the 0.x rule of the module documentation; `None` when
 /// the version is not a plain `major.minor.patch`.
-pub fn next_version(version: &str, bump: Bump) -> Option<String> {
-    let numbers: Vec<u64> = version
+pub fn next_version(version: &str, bump: Bump, revision: &str) -> Option<String> {
+    // The build metadata (`+ref.2023-11-30`) names the reference revision: it takes the new
+    // spec's, and plays no part in the bump.
+    let (semver, metadata) = match version.split_once('+') {
+        Some((semver, metadata)) => (semver, Some(metadata)),
+        None => (version, None),
+    };
+    let numbers: Vec<u64> = semver
         .split('.')
         .map(|part| part.parse().ok())
         .collect::<Option<_>>()?;
@@ -339,5 +345,17 @@ pub fn next_version(version: &str, bump: Bump) -> Option<String> {
         (_, Bump::Minor) => (major, minor + 1, 0),
         (_, Bump::Patch) => (major, minor, patch + 1),
     };
-    Some(format!("{}.{}.{}", next.0, next.1, next.2))
+    let mut next = format!("{}.{}.{}", next.0, next.1, next.2);
+    match metadata {
+        Some(metadata) if metadata.starts_with("ref.") => {
+            next.push_str("+ref.");
+            next.push_str(revision);
+        }
+        Some(metadata) => {
+            next.push('+');
+            next.push_str(metadata);
+        }
+        None => {}
+    }
+    Some(next)
 }

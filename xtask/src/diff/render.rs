@@ -52,10 +52,12 @@ pub fn markdown(header: &Header, changes: &[Change]) -> String {
             let versions: Vec<String> = header
                 .crates
                 .iter()
-                .map(|krate| match next_version(&krate.version, bump) {
-                    Some(next) => format!("{} {} -> {next}", krate.name, krate.version),
-                    None => format!("{} {}", krate.name, krate.version),
-                })
+                .map(
+                    |krate| match next_version(&krate.version, bump, &header.new_version) {
+                        Some(next) => format!("{} {} -> {next}", krate.name, krate.version),
+                        None => format!("{} {}", krate.name, krate.version),
+                    },
+                )
                 .collect();
             let _ = writeln!(
                 out,
@@ -160,7 +162,7 @@ fn version_lines(header: &Header, changes: &[Change]) -> String {
     }
     out.push('\n');
     for krate in &header.crates {
-        match next_version(&krate.version, bump) {
+        match next_version(&krate.version, bump, &header.new_version) {
             Some(next) => {
                 let _ = writeln!(out, "  {} {} -> {next}", krate.name, krate.version);
             }

@@ -591,14 +591,36 @@ fn a_request_body_made_required_is_major() {
 
 #[test]
 fn versions_follow_the_zero_x_rule() {
-    assert_eq!(next_version("0.1.0", Bump::Major).as_deref(), Some("0.2.0"));
-    assert_eq!(next_version("0.1.0", Bump::Minor).as_deref(), Some("0.1.1"));
-    assert_eq!(next_version("0.1.3", Bump::Patch).as_deref(), Some("0.1.4"));
-    assert_eq!(next_version("1.2.3", Bump::Major).as_deref(), Some("2.0.0"));
-    assert_eq!(next_version("1.2.3", Bump::Minor).as_deref(), Some("1.3.0"));
-    assert_eq!(next_version("1.2.3", Bump::Patch).as_deref(), Some("1.2.4"));
-    assert_eq!(next_version("0.1.0-alpha", Bump::Patch), None);
-    assert_eq!(next_version("0.1", Bump::Patch), None);
+    assert_eq!(
+        next_version("0.1.0", Bump::Major, "2023-11-30").as_deref(),
+        Some("0.2.0")
+    );
+    assert_eq!(
+        next_version("0.1.0", Bump::Minor, "2023-11-30").as_deref(),
+        Some("0.1.1")
+    );
+    assert_eq!(
+        next_version("0.1.3", Bump::Patch, "2023-11-30").as_deref(),
+        Some("0.1.4")
+    );
+    assert_eq!(
+        next_version("1.2.3", Bump::Major, "2023-11-30").as_deref(),
+        Some("2.0.0")
+    );
+    assert_eq!(
+        next_version("1.2.3", Bump::Minor, "2023-11-30").as_deref(),
+        Some("1.3.0")
+    );
+    assert_eq!(
+        next_version("1.2.3", Bump::Patch, "2023-11-30").as_deref(),
+        Some("1.2.4")
+    );
+    assert_eq!(next_version("0.1.0-alpha", Bump::Patch, "2023-11-30"), None);
+    assert_eq!(
+        next_version("0.1.0+ref.2023-08-30", Bump::Minor, "2023-11-30").as_deref(),
+        Some("0.1.1+ref.2023-11-30")
+    );
+    assert_eq!(next_version("0.1", Bump::Patch, "2023-11-30"), None);
 }
 
 #[test]
@@ -757,5 +779,8 @@ fn revision_2023_11_30_adds_exactly_the_four_fields_of_its_history() {
     // the revision is an addition, a patch release of a 0.x crate.
     let changes = compare(&old, &current);
     assert_eq!(bump(&changes), Some(Bump::Minor));
-    assert_eq!(next_version("0.1.0", Bump::Minor).as_deref(), Some("0.1.1"));
+    assert_eq!(
+        next_version("0.1.0", Bump::Minor, "2023-11-30").as_deref(),
+        Some("0.1.1")
+    );
 }
