@@ -13,8 +13,15 @@ const HEADER: &str = "\
 // change the spec and run the generator again.
 ";
 
-pub fn client(prepared: &Prepared) -> Result<String> {
-    let spec: openapiv3::OpenAPI = serde_json::from_value(prepared.document.clone())
+/// The generated client: its syntax tree, which the ergonomic crate's generator reads, and the
+/// formatted text of `generated.rs`.
+pub struct GeneratedClient {
+    pub syntax: syn::File,
+    pub text: String,
+}
+
+pub fn client(prepared: &Prepared) -> Result<GeneratedClient> {
+    let spec = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&prepared.document)
         .context("the prepared spec is not an OpenAPI 3.0 document")?;
 
     let mut settings = GenerationSettings::new();
@@ -59,5 +66,6 @@ pub fn client(prepared: &Prepared) -> Result<String> {
         .ok_or_else(|| anyhow!("progenitor's output has no `types` module"))?;
     types.1.extend(enum_items.items);
 
-    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+    let text = format!("{HEADER}\n{}", prettyplease::unparse(&file));
+    Ok(GeneratedClient { syntax: file, text })
 }

@@ -79,14 +79,14 @@ fn generate(check: bool) -> Result<bool> {
     let prepared = prepare::for_generator(&document)?;
     let client = codegen::client(&prepared)?;
     let tables = testgen::tables(&document, &prepared)?;
-    let operations = ergonomic::operations(&document, &client)?;
+    let operations = ergonomic::operations(&document, &client.syntax)?;
     let constraints = ergonomic::constraints(&document)?;
     let appendix = appendix::generate(&root, &document)?;
 
     let outputs = [
         Output {
             path: root.join("crates/drs-api/src/generated.rs"),
-            text: client,
+            text: client.text,
         },
         Output {
             path: root.join("crates/drs/src/operations.rs"),
