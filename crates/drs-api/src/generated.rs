@@ -26198,11 +26198,7 @@ Constraints: default: `false`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Scenario of a DRS job (tables 4-4, 4-147, 4-157 and 4-181: "migration scenario"; table
@@ -26284,11 +26280,7 @@ Values:
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Engine type of a DRS job. Values:
@@ -26407,11 +26399,7 @@ parameter `engine_type` of 4.1.23) lists only the first four (see ERRATA.md).*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Job direction. Values:
@@ -26492,11 +26480,7 @@ disaster recovery remarks.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Network type. Values:
@@ -26572,11 +26556,7 @@ disaster recovery remarks.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Specification (flavor) type. Values:
@@ -26674,11 +26654,7 @@ disaster recovery remarks.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Job (task) mode. Values:
@@ -26761,11 +26737,7 @@ Single-primary disaster recovery supports only full + incremental (`FULL_INCR_TR
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Database type. Values:
@@ -26861,11 +26833,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Parameter group. Values:
@@ -26936,11 +26904,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Which database of the job is meant. Values:
@@ -27011,11 +26975,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Comparison result.
@@ -27120,11 +27080,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Engine type filter of the job list query (`engine_type` of table 4-147): a value of
@@ -27248,11 +27204,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Network type filter of the job list query (`net_type` of table 4-147): a value of
@@ -27335,11 +27287,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Job status filter of the job list query (`status` of table 4-147): a value of `JobStatus`
@@ -27554,11 +27502,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**A job operation command.
@@ -27823,11 +27767,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Job status.
@@ -28066,11 +28006,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Comparison type. Values:
@@ -28148,11 +28084,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Kind of comparison items to query. Values:
@@ -28223,11 +28155,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Type of the comparison task:
@@ -28314,11 +28242,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Type of migration object supported by the database. Values:
@@ -28434,11 +28358,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Outcome of an operation for one job (the `status` of a per-job result). Values:
@@ -28514,11 +28434,7 @@ are `JobActionResult` (tables 4-35, 4-62, 4-79, 4-97, 4-110, 4-271, 4-277).*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Conflict policy of the incremental phase of a job (table 4-157, job details: "conflict
@@ -28595,11 +28511,7 @@ ignore policy"; table 4-275, synchronization policy setting: "conflict policy").
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Type of a database object of a job (`object_type` of the object selection, 4.1.5, table
@@ -28686,11 +28598,7 @@ ignore policy"; table 4-275, synchronization policy setting: "conflict policy").
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Type of a data processing rule. Values:
@@ -28767,11 +28675,7 @@ Table 4-198 (data filtering of a data-level table comparison task, 4.1.25) gives
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Status of a comparison task (`compare_task_status` of the comparison task list, 4.1.18,
@@ -28883,11 +28787,7 @@ object comparison task, 4.1.34, table 4-234). Values:
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Status of the export of the comparison results (table 4-189, 4.1.24), i.e. of the
@@ -28974,11 +28874,7 @@ generation of the comparison result report file (table 4-234, 4.1.34). Values:
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Object type of an object-level comparison (`object_type` of the object comparison overview,
@@ -29162,11 +29058,7 @@ parameter `compare_type` of the object comparison details, 4.1.35, table 4-236).
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**For MongoDB clusters of version 4.0 and later: when the IP addresses of the shard nodes
@@ -29236,11 +29128,7 @@ Constraints: default: `"Sharding4.0+"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Security protocol; required for security authentication. Corresponds to the Kafka
@@ -29330,11 +29218,7 @@ setting `security.protocol`. Values:
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**SASL mechanism used for client connections, corresponding to the Kafka setting
@@ -29422,11 +29306,7 @@ setting `security.protocol`. Values:
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Endpoint type. Values:
@@ -29504,11 +29384,7 @@ setting `security.protocol`. Values:
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Test result. Values:
@@ -29580,11 +29456,7 @@ setting `security.protocol`. Values:
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Whether the object is selected; defaults to `false` when not given.
@@ -29662,11 +29534,7 @@ Constraints: default: `"false"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Precheck mode. Values:
@@ -29741,11 +29609,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Check result. Values:
@@ -29821,11 +29685,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Whether to fetch the database parameters again. Set it to 1 the first time this API is called. Values:
@@ -29897,11 +29757,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Parameter comparison result. Values:
@@ -29972,11 +29828,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Whether a restart is needed. Values:
@@ -30047,11 +29899,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Whether a restart is needed. Values:
@@ -30123,11 +29971,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Pause type. Values:
@@ -30198,11 +30042,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Values:
@@ -30283,11 +30123,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Object-level comparison type. An empty value means that no object-level comparison is
@@ -30358,11 +30194,7 @@ the list of comparison tasks already created is queried.
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**A job may have only one unfinished data-level comparison task; this field decides how an
@@ -30436,11 +30268,7 @@ unfinished data-level comparison task is handled.
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Data-level comparison type.
@@ -30515,11 +30343,7 @@ Note: an object-level comparison and a content comparison cannot be run at the s
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Data-level comparison mode. When the value is empty, the objects must be passed in
@@ -30591,11 +30415,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Current operation.
@@ -30666,11 +30486,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**DDL filtering policy.
@@ -30750,11 +30566,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Migration scheme.
@@ -30834,11 +30646,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     ///Instance type. Value: `high`.
@@ -30903,11 +30711,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Status of the migration instance.
@@ -30983,11 +30787,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Data-level comparison mode. When the value is empty, the objects must be passed in
@@ -31057,11 +30857,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Type of the comparison task:
@@ -31155,11 +30951,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**DDL filtering policy. Value:
@@ -31226,11 +31018,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**MongoDB HA mode (mongoHa). Values:
@@ -31310,11 +31098,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Cluster mode. Values:
@@ -31424,11 +31208,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Type of the job the specified public IP address is bound to:
@@ -31499,11 +31279,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Notification method. Values:
@@ -31574,11 +31350,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
 }
