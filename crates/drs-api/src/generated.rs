@@ -32739,14 +32739,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-creation", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -32872,14 +32865,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-connection", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -33005,14 +32991,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/cluster/batch-connection", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -33136,14 +33115,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-modification", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -33269,14 +33241,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-select-objects", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -33401,14 +33366,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-precheck", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -33534,14 +33492,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-precheck-result", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -33667,14 +33618,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-limit-speed", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -33800,14 +33744,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-get-params", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -33948,14 +33885,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/params", client.baseurl, encode_path(& project_id
                 .to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -34079,14 +34009,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-starting", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -34210,14 +34133,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-retry-task", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -34341,14 +34257,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-pause-task", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -34474,14 +34383,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-jobs", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -34607,14 +34509,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-modify-pwd", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -34739,14 +34634,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-replace-definer", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -34871,14 +34759,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/create-compare-task", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -35004,14 +34885,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/query-compare-result", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -35136,14 +35010,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-progress", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -35265,14 +35132,7 @@ pub mod builder {
             let url = format!(
                 "{}/v3/{}/jobs", client.baseurl, encode_path(& project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -35395,14 +35255,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-detail", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -35521,14 +35374,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-status", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -35704,14 +35550,7 @@ pub mod builder {
                 "{}/v3/{}/node-type", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -35859,14 +35698,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/table/compare", client.baseurl, encode_path(&
                 project_id.to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -36008,14 +35840,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/table/compare", client.baseurl, encode_path(&
                 project_id.to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -36137,14 +35962,7 @@ pub mod builder {
                 .to_string()), encode_path(& job_id.to_string()), encode_path(&
                 compare_job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -36265,14 +36083,7 @@ pub mod builder {
                 project_id.to_string()), encode_path(& job_id.to_string()), encode_path(&
                 compare_job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -36443,14 +36254,7 @@ pub mod builder {
                 encode_path(& project_id.to_string()), encode_path(& job_id.to_string()),
                 encode_path(& compare_job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -36692,14 +36496,7 @@ pub mod builder {
                 project_id.to_string()), encode_path(& job_id.to_string()), encode_path(&
                 compare_job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -36868,14 +36665,7 @@ pub mod builder {
                 encode_path(& project_id.to_string()), encode_path(& job_id.to_string()),
                 encode_path(& compare_job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -37083,14 +36873,7 @@ pub mod builder {
                 encode_path(& project_id.to_string()), encode_path(& job_id.to_string()),
                 encode_path(& compare_job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -37289,14 +37072,7 @@ pub mod builder {
                 encode_path(& project_id.to_string()), encode_path(& job_id.to_string()),
                 encode_path(& compare_job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -37405,14 +37181,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/object/compare", client.baseurl, encode_path(&
                 project_id.to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -37552,14 +37321,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/object/compare", client.baseurl, encode_path(&
                 project_id.to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -37732,14 +37494,7 @@ pub mod builder {
                 project_id.to_string()), encode_path(& job_id.to_string()), encode_path(&
                 compare_type.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -37905,14 +37660,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/compare/result/file", client.baseurl, encode_path(&
                 project_id.to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = region {
                 header_map.append("Region", value.to_string().try_into()?);
             }
@@ -38075,14 +37823,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/compare/result/file", client.baseurl, encode_path(&
                 project_id.to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             header_map.append("Region", region.to_string().try_into()?);
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
@@ -38209,14 +37950,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-update-user", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -38319,14 +38053,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/get-src-user", client.baseurl, encode_path(& project_id
                 .to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -38444,14 +38171,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-transformation", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -38577,14 +38297,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-sync-policy", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -38708,14 +38421,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-switchover", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -38841,14 +38547,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-rpo-and-rto", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -38974,14 +38673,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/disaster-recovery-monitoring-data", client.baseurl,
                 encode_path(& project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -39107,14 +38799,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-struct-process", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -39253,14 +38938,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/batch-struct-detail", client.baseurl, encode_path(&
                 project_id.to_string()), encode_path(& type_.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }

@@ -74,9 +74,8 @@ impl ClientHooks<Hooks> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        // progenitor adds an `api-version` header carrying `info.version`; DRS documents no
-        // such header.
-        request.headers_mut().remove("api-version");
+        // The generator removes progenitor's `api-version` header from every builder: DRS
+        // documents no such header.
         match &self.inner.transport {
             Some(transport) => transport
                 .prepare(request, info.operation_id)
