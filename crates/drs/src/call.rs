@@ -124,7 +124,10 @@ async fn convert<E: ErrorBody>(
         }
         Generated::InvalidResponsePayload(bytes, source) => {
             let status = state.status.unwrap_or_default();
-            let request_id = state.request_id.take();
+            let request_id = state
+                .request_id
+                .take()
+                .and_then(|id| transport::request_id_text(&id));
             if status >= 400 || status == 0 {
                 from_error_body(operation, status, request_id, &bytes)
             } else {
