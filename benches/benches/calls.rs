@@ -15,13 +15,13 @@
 //! sequential call are counted too.
 //!
 //! `DRS_BENCH_CALLS` and `DRS_BENCH_ROUNDS` change the number of calls per round and of rounds;
-//! `DRS_BENCH_ONLY=0|1|2` runs one client alone and prints its times, for profiling.
+//! `DRS_BENCH_ONLY=0|1|2|3` runs one client alone and prints its times, for profiling.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicIsize, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use drs_benches::payload;
@@ -30,33 +30,40 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-/// Counts live heap bytes and allocations on top of the system allocator.
+/// Counts live heap bytes and allocations on top of the system allocator, while `COUNTING` is
+/// set: the counters' atomic operations would otherwise slow down the timed rounds, and more so
+/// for the client that allocates more.
 struct Counting;
 
+static COUNTING: AtomicBool = AtomicBool::new(true);
 static LIVE: AtomicIsize = AtomicIsize::new(0);
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
 static ALLOCATED: AtomicU64 = AtomicU64::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        ALLOCATED.fetch_add(layout.size() as u64, Ordering::Relaxed);
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+            ALLOCATED.fetch_add(layout.size() as u64, Ordering::Relaxed);
+        }
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        }
         unsafe { System.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LIVE.fetch_add(
-            new_size as isize - layout.size() as isize,
-            Ordering::Relaxed,
-        );
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        ALLOCATED.fetch_add(new_size as u64, Ordering::Relaxed);
+        if COUNTING.load(Ordering::Relaxed) {
+            let change = new_size as isize - layout.size() as isize;
+            LIVE.fetch_add(change, Ordering::Relaxed);
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+            ALLOCATED.fetch_add(new_size as u64, Ordering::Relaxed);
+        }
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -99,6 +106,7 @@ struct JobState {
 #[derive(Clone)]
 enum Caller {
     Drs(huaweicloud_drs::Client),
+    Generated(huaweicloud_drs_api::Client),
     Plain { http: reqwest::Client, url: String },
 }
 
@@ -114,6 +122,24 @@ impl Caller {
             .await
             .expect("a client");
         Self::Drs(client)
+    }
+
+    /// The generated client alone, the token in the reqwest client's default headers.
+    fn generated(base: &str) -> Self {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("X-Auth-Token", TOKEN.parse().expect("a header value"));
+        let http = reqwest::Client::builder()
+            .user_agent("drs-benches")
+            .default_headers(headers)
+            .connect_timeout(huaweicloud_drs::DEFAULT_CONNECT_TIMEOUT)
+            .timeout(huaweicloud_drs::DEFAULT_TIMEOUT)
+            .build()
+            .expect("a reqwest client");
+        Self::Generated(huaweicloud_drs_api::Client::new_with_client(
+            base,
+            http,
+            huaweicloud_drs_api::Hooks::default(),
+        ))
     }
 
     fn plain(base: &str) -> Self {
@@ -135,6 +161,19 @@ impl Caller {
             Self::Drs(client) => {
                 let answer = client
                     .batch_show_job_statuses()
+                    .body(request.typed.clone())
+                    .send()
+                    .await
+                    .expect("the call succeeds");
+                answer
+                    .into_inner()
+                    .results
+                    .map_or(0, |results| results.len())
+            }
+            Self::Generated(client) => {
+                let answer = client
+                    .batch_show_job_statuses()
+                    .project_id(PROJECT_ID)
                     .body(request.typed.clone())
                     .send()
                     .await
@@ -178,16 +217,20 @@ impl Request {
     }
 }
 
-const VARIANTS: [&str; 3] = [
+const VARIANTS: [&str; 4] = [
     "huaweicloud_drs (validation on)",
     "huaweicloud_drs (validation off)",
+    "huaweicloud_drs_api (generated, no transport)",
     "reqwest + hand-written serde",
 ];
+/// The reference every other client is compared with.
+const PLAIN: usize = 3;
 
 async fn caller(variant: usize, base: &str) -> Caller {
     match variant {
         0 => Caller::drs(base, true).await,
         1 => Caller::drs(base, false).await,
+        2 => Caller::generated(base),
         _ => Caller::plain(base),
     }
 }
@@ -259,8 +302,8 @@ fn env_number(name: &str, default: usize) -> usize {
 }
 
 fn main() {
-    let payloads = payload::all().unwrap_or_else(|error| panic!("{error}"));
-    let answer = payloads
+    let spec = payload::load_spec(&payload::spec_path()).unwrap_or_else(|error| panic!("{error}"));
+    let answer = payload::documented(&spec)
         .iter()
         .find(|payload| payload.operation == OPERATION)
         .unwrap_or_else(|| panic!("the spec documents no answer of {OPERATION}"))
@@ -270,7 +313,6 @@ fn main() {
         drs_benches::server::serve(answer).expect("the server runs");
         return;
     }
-    let spec = payload::load_spec(&payload::spec_path()).unwrap_or_else(|error| panic!("{error}"));
     let request = Arc::new(Request::from_example(
         &spec["paths"]["/v3/{project_id}/jobs/batch-status"]["post"]["requestBody"]["content"]["application/json"]
             ["examples"]["two_jobs"]["value"],
@@ -286,51 +328,65 @@ fn main() {
         .build()
         .expect("a runtime");
 
-    // Rounds of sequential calls, rotating which client goes first.
-    let mut per_call = vec![Vec::new(); VARIANTS.len()];
-    let mut allocations = vec![0.0; VARIANTS.len()];
-    let mut allocated = vec![0.0; VARIANTS.len()];
+    // Counted first, from a process whose counters have been on since it started: the memory
+    // of requests in flight, then the allocations of sequential calls. Then the timed rounds of
+    // sequential calls, rotating which client goes first, with the counters off.
     let only: Option<usize> = std::env::var("DRS_BENCH_ONLY")
         .ok()
         .and_then(|value| value.parse().ok());
+    let chosen = |variant: &usize| only.is_none_or(|only| only == *variant);
+
+    let mut in_flight = vec![(0.0, 0.0); VARIANTS.len()];
+    for variant in (0..VARIANTS.len()).filter(chosen) {
+        in_flight[variant] = measure_in_flight(&runtime, &mut server, variant, &request);
+    }
+
+    let counted_calls = calls.min(1_000);
+    let mut allocations = vec![0.0; VARIANTS.len()];
+    let mut allocated = vec![0.0; VARIANTS.len()];
+    for variant in (0..VARIANTS.len()).filter(chosen) {
+        runtime.block_on(async {
+            let caller = caller(variant, &server.base).await;
+            caller.call(&request).await;
+            let (count_before, bytes_before) = (
+                ALLOCATIONS.load(Ordering::Relaxed),
+                ALLOCATED.load(Ordering::Relaxed),
+            );
+            for _ in 0..counted_calls {
+                std::hint::black_box(caller.call(&request).await);
+            }
+            let count = ALLOCATIONS.load(Ordering::Relaxed) - count_before;
+            let bytes = ALLOCATED.load(Ordering::Relaxed) - bytes_before;
+            allocations[variant] = count as f64 / counted_calls as f64;
+            allocated[variant] = bytes as f64 / counted_calls as f64;
+        });
+    }
+
+    let mut per_call = vec![Vec::new(); VARIANTS.len()];
+    COUNTING.store(false, Ordering::Relaxed);
     for round in 0..rounds {
         for turn in 0..VARIANTS.len() {
             let variant = (round + turn) % VARIANTS.len();
-            if only.is_some_and(|only| only != variant) {
+            if !chosen(&variant) {
                 continue;
             }
             runtime.block_on(async {
                 let caller = caller(variant, &server.base).await;
                 assert_eq!(caller.call(&request).await, expected);
-                let (count_before, bytes_before) = (
-                    ALLOCATIONS.load(Ordering::Relaxed),
-                    ALLOCATED.load(Ordering::Relaxed),
-                );
                 let started = Instant::now();
                 for _ in 0..calls {
                     std::hint::black_box(caller.call(&request).await);
                 }
-                let elapsed = started.elapsed();
-                per_call[variant].push(elapsed.as_nanos() as f64 / calls as f64);
-                allocations[variant] =
-                    (ALLOCATIONS.load(Ordering::Relaxed) - count_before) as f64 / calls as f64;
-                allocated[variant] =
-                    (ALLOCATED.load(Ordering::Relaxed) - bytes_before) as f64 / calls as f64;
+                per_call[variant].push(started.elapsed().as_nanos() as f64 / calls as f64);
             });
         }
     }
-
-    // Memory of requests in flight.
-    let mut in_flight = Vec::new();
-    for variant in 0..VARIANTS.len() {
-        in_flight.push(measure_in_flight(&runtime, &mut server, variant, &request));
-    }
-
     if only.is_some() {
-        println!("{:?}", per_call);
+        println!("µs per call in each round: {per_call:?}; allocations per call: {allocations:?}");
         return;
     }
-    let plain = median(&mut per_call[2].clone());
+
+    let plain = median(&mut per_call[PLAIN].clone());
     let mut rows = Vec::new();
     println!(
         "\n{calls} calls of {OPERATION} per round, {rounds} rounds, median round (µs per call):"
@@ -341,7 +397,7 @@ fn main() {
         let ratio = micros * 1000.0 / plain;
         let (memory, retained) = in_flight[variant];
         println!(
-            "  {name:34} {micros:8.2} µs  x{ratio:.3} of reqwest  {:.0} allocations, {:.0} bytes allocated per call; \
+            "  {name:45} {micros:8.2} µs  x{ratio:.3} of reqwest  {:.0} allocations, {:.0} bytes allocated per call; \
              {memory:.0} bytes per in-flight request, {retained:.0} bytes kept per idle connection",
             allocations[variant], allocated[variant]
         );
@@ -386,6 +442,8 @@ fn measure_in_flight(
         let baseline = LIVE.load(Ordering::Relaxed);
 
         server.send(&format!("hold {IN_FLIGHT}"));
+        let line = server.events.recv().await.expect("the server answers");
+        assert_eq!(line.trim(), "holding");
         let tasks: Vec<_> = (0..IN_FLIGHT)
             .map(|_| {
                 let caller = caller.clone();

@@ -2,8 +2,9 @@
 //! keeping connections alive. Both sides of the call benchmark talk to the same server, which
 //! runs in a child process so that its allocations do not count as the client's.
 //!
-//! It is driven by lines on its standard input: `hold N` makes it keep the next `N` requests
-//! unanswered and print `held` once all `N` have arrived; `release` answers them. It prints
+//! It is driven by lines on its standard input: `hold N` makes it print `holding`, then keep the
+//! next `N` requests unanswered and print `held` once all `N` have arrived; `release` answers
+//! them. It prints
 //! `listening ADDRESS` when ready and stops when its standard input closes.
 
 use std::io::{BufRead, Write};
@@ -55,7 +56,13 @@ pub fn serve(body: Vec<u8>) -> std::io::Result<()> {
             let Ok(line) = line else { break };
             let mut hold = hold.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             match line.split_whitespace().collect::<Vec<_>>().as_slice() {
-                ["hold", count] => hold.wanted = count.parse().unwrap_or(0),
+                ["hold", count] => {
+                    hold.wanted = count.parse().unwrap_or(0);
+                    // The client starts its requests only after this answer, so that none of
+                    // them is answered before the hold is in place.
+                    println!("holding");
+                    let _ = std::io::stdout().flush();
+                }
                 ["release"] => {
                     hold.wanted = 0;
                     for waiting in hold.waiting.drain(..) {
