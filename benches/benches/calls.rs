@@ -3,16 +3,19 @@
 //!
 //! Every call is `batch_show_job_statuses` (4.1.22) with its documented request body, answered
 //! by a local server (in a child process, see `drs_benches::server`) with the documented
-//! response. Three clients take turns, in rotating order, for several rounds of 10,000
+//! response. Four clients take turns, in rotating order, for several rounds of 10,000
 //! sequential calls each: the crate's client with a token and validation on, the same with
-//! validation off, and reqwest with the same timeouts and headers. The median round of each is
-//! reported.
+//! validation off, the generated client alone (the token in reqwest's default headers, no
+//! transport), and reqwest with hand-written types, the same timeouts and headers. The median
+//! round of each is reported. Run it on one CPU (`taskset -c 0`, as `benches/run.sh` does):
+//! across CPUs of a virtual machine, waking the other side costs more than the call.
 //!
 //! Memory is counted by a global allocator that keeps the number of live heap bytes. For each
 //! client, 100 requests are started at once while the server holds its answers; when the server
 //! has all 100, the live bytes above the idle client (warmed up with one call) divided by 100
 //! is the memory one in-flight request holds, its connection included. The allocations made per
-//! sequential call are counted too.
+//! sequential call are counted too. Both are measured before the timed rounds, which run with
+//! the counters off.
 //!
 //! `DRS_BENCH_CALLS` and `DRS_BENCH_ROUNDS` change the number of calls per round and of rounds;
 //! `DRS_BENCH_ONLY=0|1|2|3` runs one client alone and prints its times, for profiling.
