@@ -107,7 +107,7 @@ pub fn large(documented: &[Payload]) -> Result<Vec<Payload>, String> {
         &details["line_compare_detail"],
         LARGE_COMPARISON,
         "show_compare_results: line_compare_detail",
-        |row, n| rename_tables(row, n),
+        rename_tables,
     )?;
     details["line_compare_detail"] = rows;
     details["line_compare_detail_count"] = json!(LARGE_COMPARISON);
@@ -117,7 +117,7 @@ pub fn large(documented: &[Payload]) -> Result<Vec<Payload>, String> {
         &content_details["content_compare_result_infos"],
         LARGE_COMPARISON,
         "show_content_compare_details: content_compare_result_infos",
-        |row, n| rename_tables(row, n),
+        rename_tables,
     )?;
     content_details["content_compare_result_infos"] = rows;
     content_details["total_count"] = json!(LARGE_COMPARISON);

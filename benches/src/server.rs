@@ -51,7 +51,7 @@ pub fn serve(body: Vec<u8>) -> std::io::Result<()> {
     };
     // Commands arrive on a plain thread: standard input blocks.
     std::thread::scope(|scope| {
-        let _runtime_thread = scope.spawn(|| runtime.block_on(async { accepting.await }));
+        let _runtime_thread = scope.spawn(|| runtime.block_on(accepting));
         for line in std::io::stdin().lock().lines() {
             let Ok(line) = line else { break };
             let mut hold = hold.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
