@@ -18,8 +18,15 @@ const HEADER: &str = "\
 // change the spec and run the generator again.
 ";
 
-pub fn client(prepared: &Prepared) -> Result<String> {
-    let spec: openapiv3::OpenAPI = serde_json::from_value(prepared.document.clone())
+/// The generated client: its syntax tree, which the ergonomic crate's generator reads, and the
+/// formatted text of `generated.rs`.
+pub struct GeneratedClient {
+    pub syntax: syn::File,
+    pub text: String,
+}
+
+pub fn client(prepared: &Prepared) -> Result<GeneratedClient> {
+    let spec = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&prepared.document)
         .context("the prepared spec is not an OpenAPI 3.0 document")?;
 
     let mut settings = GenerationSettings::new();
@@ -47,6 +54,7 @@ pub fn client(prepared: &Prepared) -> Result<String> {
         .generate_tokens(&spec)
         .map_err(|error| anyhow!("progenitor cannot generate the client: {error}"))?;
     let mut file: syn::File = syn::parse2(tokens).context("progenitor's output does not parse")?;
+    remove_api_version_header(&mut file)?;
 
     let mut enums = Vec::new();
     for open_enum in &prepared.enums {
@@ -66,7 +74,67 @@ pub fn client(prepared: &Prepared) -> Result<String> {
     let constructors = seal_structs(&mut types.1, &prepared.document)?;
     types.1.extend(constructors);
 
-    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+    let text = format!("{HEADER}\n{}", prettyplease::unparse(&file));
+    Ok(GeneratedClient { syntax: file, text })
+}
+
+/// progenitor sends an `api-version` header with every request; DRS documents none. Each
+/// builder's `send` loses the header, and its header map allocates only when a header
+/// parameter is set: a call pays for no header it does not send.
+fn remove_api_version_header(file: &mut syn::File) -> Result<()> {
+    let builders = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "builder" => module.content.as_mut(),
+            _ => None,
+        })
+        .ok_or_else(|| anyhow!("progenitor's output has no `builder` module"))?;
+    let mut removed = 0;
+    for item in &mut builders.1 {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        for member in &mut block.items {
+            let syn::ImplItem::Fn(function) = member else {
+                continue;
+            };
+            let before = function.block.stmts.len();
+            function
+                .block
+                .stmts
+                .retain(|statement| !quote!(#statement).to_string().contains("\"api-version\""));
+            if function.block.stmts.len() == before {
+                continue;
+            }
+            removed += 1;
+            function.block.stmts.iter_mut().for_each(shrink_header_map);
+        }
+    }
+    if removed == 0 {
+        return Err(anyhow!(
+            "progenitor's output sets no `api-version` header: the post-processing is stale"
+        ));
+    }
+    Ok(())
+}
+
+/// `let mut header_map = HeaderMap::with_capacity(N)` becomes `HeaderMap::new()`, which
+/// allocates only when a header parameter is set (most are optional, such as `X-Language`).
+fn shrink_header_map(statement: &mut syn::Stmt) {
+    let syn::Stmt::Local(local) = statement else {
+        return;
+    };
+    let Some(init) = &mut local.init else {
+        return;
+    };
+    let expr = &init.expr;
+    if quote!(#expr)
+        .to_string()
+        .contains("HeaderMap :: with_capacity")
+    {
+        *init.expr = syn::parse_quote!(::reqwest::header::HeaderMap::new());
+    }
 }
 
 /// Marks every struct with named fields `#[non_exhaustive]` and returns, for each, an `impl`

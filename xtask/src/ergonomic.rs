@@ -22,9 +22,8 @@ const HEADER: &str = "\
 /// Setters the wrapper does not offer: the client fills the project id in.
 const FILLED_IN: [&str; 1] = ["project_id"];
 
-pub fn operations(document: &Value, generated_client: &str) -> Result<String> {
-    let file = syn::parse_file(generated_client).context("the generated client does not parse")?;
-    let builders = file
+pub fn operations(document: &Value, generated_client: &syn::File) -> Result<String> {
+    let builders = generated_client
         .items
         .iter()
         .find_map(|item| match item {

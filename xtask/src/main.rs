@@ -206,7 +206,7 @@ fn generate(check: bool) -> Result<bool> {
     let prepared = prepare::for_generator(&document)?;
     let client = codegen::client(&prepared)?;
     let tables = testgen::tables(&document, &prepared)?;
-    let operations = ergonomic::operations(&document, &client)?;
+    let operations = ergonomic::operations(&document, &client.syntax)?;
     let constraints = ergonomic::constraints(&document)?;
     let appendix = appendix::generate(&root, &document)?;
     let json = spec::to_json(&document)?;
@@ -218,7 +218,7 @@ fn generate(check: bool) -> Result<bool> {
         },
         Output {
             path: root.join("crates/drs-api/src/generated.rs"),
-            text: client,
+            text: client.text,
         },
         Output {
             path: root.join("crates/drs/src/operations.rs"),

@@ -126,8 +126,7 @@ pub fn emit(open_enum: &OpenEnum) -> Result<TokenStream> {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
+                crate::deserialize_open_enum(deserializer)
             }
         }
     })

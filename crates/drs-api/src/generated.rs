@@ -26376,11 +26376,7 @@ Constraints: default: `false`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Scenario of a DRS job (tables 4-4, 4-147, 4-157 and 4-181: "migration scenario"; table
@@ -26464,11 +26460,7 @@ Values:
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Engine type of a DRS job. Values:
@@ -26589,11 +26581,7 @@ parameter `engine_type` of 4.1.23) lists only the first four (see ERRATA.md).*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Job direction. Values:
@@ -26676,11 +26664,7 @@ disaster recovery remarks.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Network type. Values:
@@ -26758,11 +26742,7 @@ disaster recovery remarks.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Specification (flavor) type. Values:
@@ -26862,11 +26842,7 @@ disaster recovery remarks.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Job (task) mode. Values:
@@ -26951,11 +26927,7 @@ Single-primary disaster recovery supports only full + incremental (`FULL_INCR_TR
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Database type. Values:
@@ -27053,11 +27025,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Parameter group. Values:
@@ -27130,11 +27098,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Which database of the job is meant. Values:
@@ -27207,11 +27171,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Comparison result.
@@ -27318,11 +27278,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Engine type filter of the job list query (`engine_type` of table 4-147): a value of
@@ -27448,11 +27404,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Network type filter of the job list query (`net_type` of table 4-147): a value of
@@ -27537,11 +27489,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Job status filter of the job list query (`status` of table 4-147): a value of `JobStatus`
@@ -27758,11 +27706,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**A job operation command.
@@ -28029,11 +27973,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Job status.
@@ -28274,11 +28214,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Comparison type. Values:
@@ -28358,11 +28294,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Kind of comparison items to query. Values:
@@ -28435,11 +28367,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Type of the comparison task:
@@ -28528,11 +28456,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Type of migration object supported by the database. Values:
@@ -28650,11 +28574,7 @@ Table 4-283 (`source_db`/`target_db` of the 4.4.1 switchover, disaster recovery)
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Outcome of an operation for one job (the `status` of a per-job result). Values:
@@ -28732,11 +28652,7 @@ are `JobActionResult` (tables 4-35, 4-62, 4-79, 4-97, 4-110, 4-271, 4-277).*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Conflict policy of the incremental phase of a job (table 4-157, job details: "conflict
@@ -28815,11 +28731,7 @@ ignore policy"; table 4-275, synchronization policy setting: "conflict policy").
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Type of a database object of a job (`object_type` of the object selection, 4.1.5, table
@@ -28908,11 +28820,7 @@ ignore policy"; table 4-275, synchronization policy setting: "conflict policy").
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Type of a data processing rule. Values:
@@ -28991,11 +28899,7 @@ Table 4-198 (data filtering of a data-level table comparison task, 4.1.25) gives
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Status of a comparison task (`compare_task_status` of the comparison task list, 4.1.18,
@@ -29109,11 +29013,7 @@ object comparison task, 4.1.34, table 4-234). Values:
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Status of the export of the comparison results (table 4-189, 4.1.24), i.e. of the
@@ -29202,11 +29102,7 @@ generation of the comparison result report file (table 4-234, 4.1.34). Values:
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Object type of an object-level comparison (`object_type` of the object comparison overview,
@@ -29392,11 +29288,7 @@ parameter `compare_type` of the object comparison details, 4.1.35, table 4-236).
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**For MongoDB clusters of version 4.0 and later: when the IP addresses of the shard nodes
@@ -29468,11 +29360,7 @@ Constraints: default: `"Sharding4.0+"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Security protocol; required for security authentication. Corresponds to the Kafka
@@ -29564,11 +29452,7 @@ setting `security.protocol`. Values:
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**SASL mechanism used for client connections, corresponding to the Kafka setting
@@ -29658,11 +29542,7 @@ setting `security.protocol`. Values:
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Endpoint type. Values:
@@ -29742,11 +29622,7 @@ setting `security.protocol`. Values:
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Test result. Values:
@@ -29820,11 +29696,7 @@ setting `security.protocol`. Values:
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Whether the object is selected; defaults to `false` when not given.
@@ -29904,11 +29776,7 @@ Constraints: default: `"false"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Precheck mode. Values:
@@ -29985,11 +29853,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Check result. Values:
@@ -30067,11 +29931,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Whether to fetch the database parameters again. Set it to 1 the first time this API is called. Values:
@@ -30145,11 +30005,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Parameter comparison result. Values:
@@ -30222,11 +30078,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Whether a restart is needed. Values:
@@ -30299,11 +30151,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Whether a restart is needed. Values:
@@ -30377,11 +30225,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Pause type. Values:
@@ -30454,11 +30298,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Values:
@@ -30541,11 +30381,7 @@ affects the start of the job.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Object-level comparison type. An empty value means that no object-level comparison is
@@ -30618,11 +30454,7 @@ the list of comparison tasks already created is queried.
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**A job may have only one unfinished data-level comparison task; this field decides how an
@@ -30698,11 +30530,7 @@ unfinished data-level comparison task is handled.
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Data-level comparison type.
@@ -30779,11 +30607,7 @@ Note: an object-level comparison and a content comparison cannot be run at the s
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Data-level comparison mode. When the value is empty, the objects must be passed in
@@ -30857,11 +30681,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Current operation.
@@ -30934,11 +30754,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**DDL filtering policy.
@@ -31020,11 +30836,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Migration scheme.
@@ -31106,11 +30918,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     ///Instance type. Value: `high`.
@@ -31177,11 +30985,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Status of the migration instance.
@@ -31259,11 +31063,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Data-level comparison mode. When the value is empty, the objects must be passed in
@@ -31335,11 +31135,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Type of the comparison task:
@@ -31435,11 +31231,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**DDL filtering policy. Value:
@@ -31508,11 +31300,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**MongoDB HA mode (mongoHa). Values:
@@ -31594,11 +31382,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Cluster mode. Values:
@@ -31710,11 +31494,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Type of the job the specified public IP address is bound to:
@@ -31787,11 +31567,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     /**Notification method. Values:
@@ -31864,11 +31640,7 @@ Constraints: default: `"quick_comparison"`.*/
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::borrow::Cow<
-                'de,
-                str,
-            > as ::serde::Deserialize>::deserialize(deserializer)?;
-            Ok(Self::from(value.as_ref()))
+            crate::deserialize_open_enum(deserializer)
         }
     }
     impl AlarmNotify {
@@ -35483,14 +35255,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-creation", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -35616,14 +35381,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-connection", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -35749,14 +35507,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/cluster/batch-connection", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -35880,14 +35631,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-modification", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -36013,14 +35757,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-select-objects", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -36145,14 +35882,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-precheck", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -36278,14 +36008,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-precheck-result", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -36411,14 +36134,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-limit-speed", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -36544,14 +36260,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-get-params", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -36692,14 +36401,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/params", client.baseurl, encode_path(& project_id
                 .to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -36823,14 +36525,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-starting", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -36954,14 +36649,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-retry-task", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -37085,14 +36773,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-pause-task", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -37218,14 +36899,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-jobs", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -37351,14 +37025,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-modify-pwd", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -37483,14 +37150,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-replace-definer", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -37615,14 +37275,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/create-compare-task", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -37748,14 +37401,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/query-compare-result", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -37880,14 +37526,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-progress", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -38009,14 +37648,7 @@ pub mod builder {
             let url = format!(
                 "{}/v3/{}/jobs", client.baseurl, encode_path(& project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -38139,14 +37771,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-detail", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -38265,14 +37890,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-status", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -38448,14 +38066,7 @@ pub mod builder {
                 "{}/v3/{}/node-type", client.baseurl, encode_path(& project_id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -38603,14 +38214,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/table/compare", client.baseurl, encode_path(&
                 project_id.to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -38752,14 +38356,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/table/compare", client.baseurl, encode_path(&
                 project_id.to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -38881,14 +38478,7 @@ pub mod builder {
                 .to_string()), encode_path(& job_id.to_string()), encode_path(&
                 compare_job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -39009,14 +38599,7 @@ pub mod builder {
                 project_id.to_string()), encode_path(& job_id.to_string()), encode_path(&
                 compare_job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -39187,14 +38770,7 @@ pub mod builder {
                 encode_path(& project_id.to_string()), encode_path(& job_id.to_string()),
                 encode_path(& compare_job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -39436,14 +39012,7 @@ pub mod builder {
                 project_id.to_string()), encode_path(& job_id.to_string()), encode_path(&
                 compare_job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -39612,14 +39181,7 @@ pub mod builder {
                 encode_path(& project_id.to_string()), encode_path(& job_id.to_string()),
                 encode_path(& compare_job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -39827,14 +39389,7 @@ pub mod builder {
                 encode_path(& project_id.to_string()), encode_path(& job_id.to_string()),
                 encode_path(& compare_job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -40033,14 +39588,7 @@ pub mod builder {
                 encode_path(& project_id.to_string()), encode_path(& job_id.to_string()),
                 encode_path(& compare_job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -40149,14 +39697,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/object/compare", client.baseurl, encode_path(&
                 project_id.to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -40296,14 +39837,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/object/compare", client.baseurl, encode_path(&
                 project_id.to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -40476,14 +40010,7 @@ pub mod builder {
                 project_id.to_string()), encode_path(& job_id.to_string()), encode_path(&
                 compare_type.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -40649,14 +40176,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/compare/result/file", client.baseurl, encode_path(&
                 project_id.to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = region {
                 header_map.append("Region", value.to_string().try_into()?);
             }
@@ -40819,14 +40339,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/compare/result/file", client.baseurl, encode_path(&
                 project_id.to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             header_map.append("Region", region.to_string().try_into()?);
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
@@ -40953,14 +40466,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-update-user", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -41063,14 +40569,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/get-src-user", client.baseurl, encode_path(& project_id
                 .to_string()), encode_path(& job_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -41188,14 +40687,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-transformation", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -41321,14 +40813,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-sync-policy", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -41452,14 +40937,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-switchover", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -41585,14 +41063,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-rpo-and-rto", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -41718,14 +41189,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/disaster-recovery-monitoring-data", client.baseurl,
                 encode_path(& project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -41851,14 +41315,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/batch-struct-process", client.baseurl, encode_path(&
                 project_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }
@@ -41997,14 +41454,7 @@ pub mod builder {
                 "{}/v3/{}/jobs/{}/batch-struct-detail", client.baseurl, encode_path(&
                 project_id.to_string()), encode_path(& type_.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let mut header_map = ::reqwest::header::HeaderMap::new();
             if let Some(value) = x_language {
                 header_map.append("X-Language", value.to_string().try_into()?);
             }

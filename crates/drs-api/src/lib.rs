@@ -74,9 +74,8 @@ impl ClientHooks<Hooks> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        // progenitor adds an `api-version` header carrying `info.version`; DRS documents no
-        // such header.
-        request.headers_mut().remove("api-version");
+        // The generator removes progenitor's `api-version` header from every builder: DRS
+        // documents no such header.
         match &self.inner.transport {
             Some(transport) => transport
                 .prepare(request, info.operation_id)
@@ -151,6 +150,30 @@ impl From<String> for Secret {
     fn from(value: String) -> Self {
         Self(value)
     }
+}
+
+/// Decodes an open enumeration from the string the service sent. The string is borrowed from
+/// the input when it can be: only a value the reference does not list is copied.
+fn deserialize_open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct OpenEnum<T>(std::marker::PhantomData<T>);
+
+    impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for OpenEnum<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+
+    deserializer.deserialize_str(OpenEnum(std::marker::PhantomData))
 }
 
 /// A value of an open enumeration that the reference does not list, kept as the service sent

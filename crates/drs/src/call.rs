@@ -115,8 +115,16 @@ async fn convert<E: ErrorBody>(
     if let Some(body) = state.error_body.take() {
         let status = state.status.unwrap_or_default();
         return Converted::Error(
-            from_error_body(operation, status, state.request_id.take(), &body)
-                .after_attempts(attempts),
+            from_error_body(
+                operation,
+                status,
+                state
+                    .request_id
+                    .take()
+                    .and_then(|id| transport::request_id_text(&id)),
+                &body,
+            )
+            .after_attempts(attempts),
         );
     }
     let timeout = state.timeout;
@@ -146,7 +154,10 @@ async fn convert<E: ErrorBody>(
         }
         Generated::InvalidResponsePayload(bytes, source) => {
             let status = state.status.unwrap_or_default();
-            let request_id = state.request_id.take();
+            let request_id = state
+                .request_id
+                .take()
+                .and_then(|id| transport::request_id_text(&id));
             if status >= 400 || status == 0 {
                 from_error_body(operation, status, request_id, &bytes)
             } else {

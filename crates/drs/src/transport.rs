@@ -9,12 +9,15 @@
 //! crate's [`Error`].
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use huaweicloud_drs_api::{Transport, TransportFuture};
 use reqwest::StatusCode;
+use reqwest::header::HeaderValue;
 use tracing::Instrument;
 
 use crate::credentials::{Credentials, RequestContext};
@@ -23,7 +26,7 @@ use crate::retry::RetryPolicy;
 use crate::validate;
 
 tokio::task_local! {
-    static CALL: Arc<CallRecord>;
+    static CALL: CallRecord;
 }
 
 /// What the transport saw of one call.
@@ -35,7 +38,8 @@ pub(crate) struct CallRecord {
 #[derive(Debug, Default)]
 pub(crate) struct CallState {
     pub status: Option<u16>,
-    pub request_id: Option<String>,
+    /// The `X-Request-Id` header as received: made into text only when an error reports it.
+    pub request_id: Option<HeaderValue>,
     /// A failure the transport diagnosed itself; it wins over what the generated code reports.
     pub failure: Option<Error>,
     /// The start of the body of a final answer whose status is not a success (at most
@@ -72,9 +76,12 @@ impl CallRecord {
 
 /// Runs `call` with a fresh record, and returns its output with what the transport recorded.
 pub(crate) async fn recorded<F: Future>(call: F) -> (F::Output, CallState) {
-    let record = Arc::new(CallRecord::default());
-    let output = CALL.scope(record.clone(), call).await;
-    (output, record.take())
+    let with_record = async {
+        let output = call.await;
+        let state = CALL.try_with(CallRecord::take).unwrap_or_default();
+        (output, state)
+    };
+    CALL.scope(CallRecord::default(), with_record).await
 }
 
 fn record(change: impl FnOnce(&mut CallState)) {
@@ -83,10 +90,26 @@ fn record(change: impl FnOnce(&mut CallState)) {
 
 /// The `X-Request-Id` header of a response.
 pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    headers
-        .get("x-request-id")
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_string)
+    headers.get(X_REQUEST_ID).and_then(request_id_text)
+}
+
+/// A request id header as text; `None` when it is not visible ASCII.
+pub(crate) fn request_id_text(value: &HeaderValue) -> Option<String> {
+    value.to_str().ok().map(str::to_string)
+}
+
+const X_REQUEST_ID: &str = "x-request-id";
+
+/// The future of a check that has nothing to wait for. It has no size, so boxing it allocates
+/// nothing: a call that is not validated pays nothing for the hook.
+struct Accepted;
+
+impl Future for Accepted {
+    type Output = Result<(), String>;
+
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Self::Output> {
+        Poll::Ready(Ok(()))
+    }
 }
 
 /// The transport of a [`crate::Client`].
@@ -111,11 +134,14 @@ impl Transport for DrsTransport {
         } else {
             Ok(())
         };
-        Box::pin(std::future::ready(outcome.map_err(|invalid| {
-            let message = invalid.to_string();
-            record(|state| state.failure = Some(Error::InvalidInput(invalid)));
-            message
-        })))
+        match outcome {
+            Ok(()) => Box::pin(Accepted),
+            Err(invalid) => {
+                let message = invalid.to_string();
+                record(|state| state.failure = Some(Error::InvalidInput(invalid)));
+                Box::pin(std::future::ready(Err(message)))
+            }
+        }
     }
 
     fn execute<'a>(
@@ -233,10 +259,10 @@ impl DrsTransport {
         };
         if let Ok(response) = &outcome {
             let status = response.status().as_u16();
-            let id = request_id(response.headers());
+            let id = response.headers().get(X_REQUEST_ID).cloned();
             span.record("status", status);
-            if let Some(id) = &id {
-                span.record("request_id", id.as_str());
+            if let Some(text) = id.as_ref().and_then(|id| id.to_str().ok()) {
+                span.record("request_id", text);
             }
             record(|state| {
                 state.status = Some(status);

@@ -3,9 +3,12 @@
 //! reported with the field's path instead of as the service's `DRS.M00202`.
 //!
 //! The rules are the request schemas of the spec, reduced to their constraint keywords by
-//! `cargo xtask generate` (see `constraints.rs`) and parsed once on first use.
+//! `cargo xtask generate` (see `constraints.rs`). On first use they are compiled into a table of
+//! [`Rule`]s, references resolved and patterns compiled, so that checking a request walks plain
+//! fields; a field's path is only written out when the field breaks a rule.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
@@ -13,65 +16,236 @@ use serde_json::{Map, Value};
 use crate::constraints::RULES;
 use crate::error::InvalidInput;
 
+/// The compiled rules: every schema, and what each operation checks.
 struct Rules {
-    operations: HashMap<String, Value>,
-    schemas: Map<String, Value>,
+    rules: Vec<Rule>,
+    operations: HashMap<String, OperationRules>,
+}
+
+/// What one operation checks: query parameters by name, and the JSON body.
+pub(crate) struct OperationRules {
+    query: Vec<(String, RuleId)>,
+    body: Option<RuleId>,
+}
+
+type RuleId = usize;
+
+/// One schema's constraints. A `$ref` is not a rule of its own: it stands for its target.
+#[derive(Default)]
+struct Rule {
+    /// The declared type, which says how a query parameter's text is read.
+    kind: Option<String>,
+    /// `format: password`: the value is never shown in an error.
+    secret: bool,
+    all_of: Vec<RuleId>,
+    enumeration: Option<Vec<Value>>,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+    /// The pattern as written, and compiled; a pattern the engine cannot compile is not the
+    /// caller's fault and is not checked.
+    pattern: Option<(String, Option<regex_lite::Regex>)>,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+    min_items: Option<u64>,
+    max_items: Option<u64>,
+    unique_items: bool,
+    items: Option<RuleId>,
+    required: Vec<String>,
+    properties: HashMap<String, RuleId>,
+    additional: Option<RuleId>,
 }
 
 fn all_rules() -> &'static Rules {
-    static PARSED: OnceLock<Rules> = OnceLock::new();
-    PARSED.get_or_init(|| {
+    static COMPILED: OnceLock<Rules> = OnceLock::new();
+    COMPILED.get_or_init(|| {
         // The text is generated from the spec and checked by the crate's tests, so a parse
         // failure is a build defect; it degrades to "no rules" rather than a panic.
-        let mut document: Value = serde_json::from_str(RULES).unwrap_or_default();
-        let operations = match document.get_mut("operations").map(Value::take) {
-            Some(Value::Object(map)) => map.into_iter().collect(),
-            _ => HashMap::new(),
-        };
-        let schemas = match document.get_mut("schemas").map(Value::take) {
-            Some(Value::Object(map)) => map,
-            _ => Map::new(),
-        };
-        Rules {
-            operations,
-            schemas,
-        }
+        let document: Value = serde_json::from_str(RULES).unwrap_or_default();
+        Rules::compile(&document)
     })
 }
 
-/// The rules of one operation: `{"query": {name: schema}, "body": schema}`.
-pub(crate) fn rules(operation: &str) -> Option<&'static Value> {
+impl Rules {
+    /// Compiles `{"operations": {id: {"query": {name: schema}, "body": schema}}, "schemas": {…}}`.
+    fn compile(document: &Value) -> Self {
+        let empty = Map::new();
+        let schemas = document["schemas"].as_object().unwrap_or(&empty);
+        let mut compiler = Compiler {
+            named: HashMap::new(),
+            rules: Vec::new(),
+        };
+        // Every named schema gets its place first, so that references (even cyclic ones)
+        // resolve to it.
+        for name in schemas.keys() {
+            let id = compiler.reserve();
+            compiler.named.insert(name.clone(), id);
+        }
+        for (name, schema) in schemas {
+            let rule = compiler.rule(schema);
+            let id = compiler.named[name.as_str()];
+            compiler.rules[id] = rule;
+        }
+
+        let mut operations = HashMap::new();
+        for (id, rules) in document["operations"].as_object().unwrap_or(&empty) {
+            let query = rules["query"]
+                .as_object()
+                .unwrap_or(&empty)
+                .iter()
+                .map(|(name, schema)| (name.clone(), compiler.compile(schema)))
+                .collect();
+            let body = rules.get("body").map(|schema| compiler.compile(schema));
+            operations.insert(id.clone(), OperationRules { query, body });
+        }
+        Self {
+            rules: compiler.rules,
+            operations,
+        }
+    }
+}
+
+struct Compiler {
+    named: HashMap<String, RuleId>,
+    rules: Vec<Rule>,
+}
+
+impl Compiler {
+    fn reserve(&mut self) -> RuleId {
+        self.rules.push(Rule::default());
+        self.rules.len() - 1
+    }
+
+    /// The rule of `schema`: the named rule it refers to, or a new one.
+    fn compile(&mut self, schema: &Value) -> RuleId {
+        if let Some(id) = self.reference(schema) {
+            return id;
+        }
+        let rule = self.rule(schema);
+        self.rules.push(rule);
+        self.rules.len() - 1
+    }
+
+    fn reference(&self, schema: &Value) -> Option<RuleId> {
+        let target = schema.get("$ref")?.as_str()?;
+        let name = target.rsplit('/').next().unwrap_or(target);
+        self.named.get(name).copied()
+    }
+
+    fn rule(&mut self, schema: &Value) -> Rule {
+        if let Some(id) = self.reference(schema) {
+            // A named schema that is only a reference: it checks what its target checks.
+            return Rule {
+                all_of: vec![id],
+                ..Rule::default()
+            };
+        }
+        let text = |key: &str| schema.get(key).and_then(Value::as_str).map(str::to_string);
+        let count = |key: &str| schema.get(key).and_then(Value::as_u64);
+        let number = |key: &str| schema.get(key).and_then(Value::as_f64);
+        let mut rule = Rule {
+            kind: text("type"),
+            secret: schema.get("format").and_then(Value::as_str) == Some("password"),
+            enumeration: schema.get("enum").and_then(Value::as_array).cloned(),
+            min_length: count("minLength"),
+            max_length: count("maxLength"),
+            pattern: text("pattern").map(|pattern| {
+                let regex = regex_lite::Regex::new(&pattern).ok();
+                (pattern, regex)
+            }),
+            minimum: number("minimum"),
+            maximum: number("maximum"),
+            min_items: count("minItems"),
+            max_items: count("maxItems"),
+            unique_items: schema.get("uniqueItems") == Some(&Value::Bool(true)),
+            required: schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            ..Rule::default()
+        };
+        if let Some(Value::Array(parts)) = schema.get("allOf") {
+            rule.all_of = parts.iter().map(|part| self.compile(part)).collect();
+        }
+        if let Some(items) = schema.get("items") {
+            rule.items = Some(self.compile(items));
+        }
+        if let Some(Value::Object(properties)) = schema.get("properties") {
+            for (name, property) in properties {
+                let id = self.compile(property);
+                rule.properties.insert(name.clone(), id);
+            }
+        }
+        if let Some(additional @ Value::Object(_)) = schema.get("additionalProperties") {
+            rule.additional = Some(self.compile(additional));
+        }
+        rule
+    }
+}
+
+/// Where a value sits in the request, written out only for an error: `jobs[0].name`.
+#[derive(Clone, Copy)]
+enum FieldPath<'a> {
+    Body,
+    Member(&'a FieldPath<'a>, &'a str),
+    Item(&'a FieldPath<'a>, usize),
+}
+
+impl fmt::Display for FieldPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Body => Ok(()),
+            Self::Member(Self::Body, name) => f.write_str(name),
+            Self::Member(parent, name) => write!(f, "{parent}.{name}"),
+            Self::Item(parent, index) => write!(f, "{parent}[{index}]"),
+        }
+    }
+}
+
+/// The rules of one operation.
+pub(crate) fn rules(operation: &str) -> Option<&'static OperationRules> {
     all_rules().operations.get(operation)
 }
 
 /// Checks the query parameters and the JSON body of a request to `operation`.
 pub(crate) fn check(
     operation: &'static str,
-    rules: &Value,
+    rules: &OperationRules,
+    query: &[(String, String)],
+    body: Option<&Value>,
+) -> Result<(), InvalidInput> {
+    check_with(all_rules(), operation, rules, query, body)
+}
+
+fn check_with(
+    compiled: &Rules,
+    operation: &'static str,
+    rules: &OperationRules,
     query: &[(String, String)],
     body: Option<&Value>,
 ) -> Result<(), InvalidInput> {
     let checker = Checker {
         operation,
-        schemas: &all_rules().schemas,
+        rules: &compiled.rules,
     };
-    if let Some(Value::Object(parameters)) = rules.get("query") {
-        for (name, schema) in parameters {
-            if let Some((_, raw)) = query.iter().find(|(key, _)| key == name) {
-                let value = query_value(checker.type_of(schema), raw);
-                checker.value(schema, &value, name)?;
-            }
+    for (name, id) in &rules.query {
+        if let Some((_, raw)) = query.iter().find(|(key, _)| key == name) {
+            let value = query_value(compiled.kind_of(*id), raw);
+            checker.value(*id, &value, &FieldPath::Member(&FieldPath::Body, name))?;
         }
     }
-    if let (Some(schema), Some(body)) = (rules.get("body"), body) {
-        checker.value(schema, body, "")?;
+    if let (Some(id), Some(body)) = (rules.body, body) {
+        checker.value(id, body, &FieldPath::Body)?;
     }
     Ok(())
 }
 
-/// A query value as the JSON value it spells: query values travel as text, and a number or a
-/// boolean is checked (bounds, enumerations) as what it stands for. An integer stays an integer,
-/// so that it equals the integers of an enumeration.
+/// A query parameter's text as the value it spells, so that `2` is checked as the integer of
+/// an integer enumeration and `true` as a boolean: integers stay integers (a JSON `2.0` is not
+/// the enumeration value `2`).
 fn query_value(kind: Option<&str>, raw: &str) -> Value {
     let text = || Value::String(raw.to_string());
     match kind {
@@ -94,142 +268,123 @@ fn query_value(kind: Option<&str>, raw: &str) -> Value {
     }
 }
 
+impl Rules {
+    /// The declared type of a rule, looking through the `allOf` of a schema that only wraps
+    /// another (a bounded walk: the rules come from the spec, but a cycle must not hang).
+    fn kind_of(&self, id: RuleId) -> Option<&str> {
+        let mut current = id;
+        for _ in 0..8 {
+            let rule = self.rules.get(current)?;
+            if let Some(kind) = rule.kind.as_deref() {
+                return Some(kind);
+            }
+            current = *rule.all_of.first()?;
+        }
+        None
+    }
+}
+
 struct Checker<'a> {
     operation: &'static str,
-    schemas: &'a Map<String, Value>,
+    rules: &'a [Rule],
 }
 
 impl Checker<'_> {
-    fn fail(&self, path: &str, expected: String, found: String) -> Result<(), InvalidInput> {
+    fn fail(
+        &self,
+        path: &FieldPath<'_>,
+        expected: String,
+        found: String,
+    ) -> Result<(), InvalidInput> {
         Err(InvalidInput {
             operation: self.operation,
-            field: if path.is_empty() {
-                "(body)".to_string()
-            } else {
-                path.to_string()
+            field: match path {
+                FieldPath::Body => "(body)".to_string(),
+                path => path.to_string(),
             },
             expected,
             found,
         })
     }
 
-    fn resolve<'s>(&'s self, schema: &'s Value) -> &'s Value {
-        let mut schema = schema;
-        // References chain at most a few levels; the bound guards against a cycle.
-        for _ in 0..8 {
-            match schema.get("$ref").and_then(Value::as_str) {
-                Some(target) => {
-                    let name = target.rsplit('/').next().unwrap_or(target);
-                    match self.schemas.get(name) {
-                        Some(found) => schema = found,
-                        None => return schema,
-                    }
-                }
-                None => return schema,
-            }
-        }
-        schema
-    }
-
-    /// The `type` of a schema, looking through references and `allOf`.
-    fn type_of<'s>(&'s self, schema: &'s Value) -> Option<&'s str> {
-        let schema = self.resolve(schema);
-        if let Some(kind) = schema.get("type").and_then(Value::as_str) {
-            return Some(kind);
-        }
-        match schema.get("allOf") {
-            Some(Value::Array(parts)) => parts.iter().find_map(|part| self.type_of(part)),
-            _ => None,
-        }
-    }
-
-    fn value(&self, schema: &Value, value: &Value, path: &str) -> Result<(), InvalidInput> {
-        let schema = self.resolve(schema);
-        if let Some(Value::Array(parts)) = schema.get("allOf") {
-            for part in parts {
-                self.value(part, value, path)?;
-            }
+    fn value(&self, id: RuleId, value: &Value, path: &FieldPath<'_>) -> Result<(), InvalidInput> {
+        let rule = &self.rules[id];
+        for part in &rule.all_of {
+            self.value(*part, value, path)?;
         }
         if value.is_null() {
             // `null` is how an absent optional value sometimes travels; typing is the
             // generated code's business.
             return Ok(());
         }
-        let secret = schema.get("format").and_then(Value::as_str) == Some("password");
         let shown = |value: &Value| {
-            if secret {
+            if rule.secret {
                 "a secret".to_string()
             } else {
                 show(value)
             }
         };
 
-        if let Some(Value::Array(allowed)) = schema.get("enum")
+        if let Some(allowed) = &rule.enumeration
             && !allowed.contains(value)
         {
             let listed: Vec<String> = allowed.iter().map(show).collect();
             return self.fail(path, format!("one of {}", listed.join(", ")), shown(value));
         }
         match value {
-            Value::String(text) => self.string(schema, text, path, secret),
-            Value::Number(number) => self.number(schema, number, path),
-            Value::Array(items) => self.array(schema, items, path),
-            Value::Object(members) => self.object(schema, members, path),
+            Value::String(text) => self.string(rule, text, path),
+            Value::Number(number) => self.number(rule, number, path),
+            Value::Array(items) => self.array(rule, items, path),
+            Value::Object(members) => self.object(rule, members, path),
             Value::Bool(_) | Value::Null => Ok(()),
         }
     }
 
-    fn string(
-        &self,
-        schema: &Value,
-        text: &str,
-        path: &str,
-        secret: bool,
-    ) -> Result<(), InvalidInput> {
+    fn string(&self, rule: &Rule, text: &str, path: &FieldPath<'_>) -> Result<(), InvalidInput> {
+        if rule.min_length.is_none() && rule.max_length.is_none() && rule.pattern.is_none() {
+            return Ok(());
+        }
         let length = text.chars().count() as u64;
         let found = || {
-            if secret {
+            if rule.secret {
                 format!("a secret of {length} characters")
             } else {
                 format!("{} ({length} characters)", shorten(&format!("{text:?}")))
             }
         };
-        if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
+        if let Some(min) = rule.min_length
             && length < min
         {
             return self.fail(path, format!("at least {min} characters long"), found());
         }
-        if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
+        if let Some(max) = rule.max_length
             && length > max
         {
             return self.fail(path, format!("at most {max} characters long"), found());
         }
-        if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
-            // A pattern the engine cannot compile is not the caller's fault: it is skipped.
-            if let Ok(regex) = regex_lite::Regex::new(pattern)
-                && !regex.is_match(text)
-            {
-                return self.fail(path, format!("text matching `{pattern}`"), found());
-            }
+        if let Some((pattern, Some(regex))) = &rule.pattern
+            && !regex.is_match(text)
+        {
+            return self.fail(path, format!("text matching `{pattern}`"), found());
         }
         Ok(())
     }
 
     fn number(
         &self,
-        schema: &Value,
+        rule: &Rule,
         number: &serde_json::Number,
-        path: &str,
+        path: &FieldPath<'_>,
     ) -> Result<(), InvalidInput> {
         let Some(value) = number.as_f64() else {
             return Ok(());
         };
-        if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
+        if let Some(min) = rule.minimum
             && value < min
         {
             return self.fail(path, format!("at least {}", trim(min)), number.to_string());
         }
-        if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
+        if let Some(max) = rule.maximum
             && value > max
         {
             return self.fail(path, format!("at most {}", trim(max)), number.to_string());
@@ -237,9 +392,14 @@ impl Checker<'_> {
         Ok(())
     }
 
-    fn array(&self, schema: &Value, items: &[Value], path: &str) -> Result<(), InvalidInput> {
+    fn array(
+        &self,
+        rule: &Rule,
+        items: &[Value],
+        path: &FieldPath<'_>,
+    ) -> Result<(), InvalidInput> {
         let count = items.len() as u64;
-        if let Some(min) = schema.get("minItems").and_then(Value::as_u64)
+        if let Some(min) = rule.min_items
             && count < min
         {
             return self.fail(
@@ -248,7 +408,7 @@ impl Checker<'_> {
                 count_of(count),
             );
         }
-        if let Some(max) = schema.get("maxItems").and_then(Value::as_u64)
+        if let Some(max) = rule.max_items
             && count > max
         {
             return self.fail(
@@ -257,20 +417,20 @@ impl Checker<'_> {
                 count_of(count),
             );
         }
-        if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
+        if rule.unique_items {
             for (index, item) in items.iter().enumerate() {
                 if items[..index].contains(item) {
                     return self.fail(
-                        &format!("{path}[{index}]"),
+                        &FieldPath::Item(path, index),
                         "different from the items before it".to_string(),
                         show(item),
                     );
                 }
             }
         }
-        if let Some(item_schema) = schema.get("items") {
+        if let Some(item_rule) = rule.items {
             for (index, item) in items.iter().enumerate() {
-                self.value(item_schema, item, &format!("{path}[{index}]"))?;
+                self.value(item_rule, item, &FieldPath::Item(path, index))?;
             }
         }
         Ok(())
@@ -278,34 +438,29 @@ impl Checker<'_> {
 
     fn object(
         &self,
-        schema: &Value,
+        rule: &Rule,
         members: &Map<String, Value>,
-        path: &str,
+        path: &FieldPath<'_>,
     ) -> Result<(), InvalidInput> {
-        let member_path = |name: &str| {
-            if path.is_empty() {
-                name.to_string()
-            } else {
-                format!("{path}.{name}")
+        for name in &rule.required {
+            if !members.contains_key(name) {
+                return self.fail(
+                    &FieldPath::Member(path, name),
+                    "present".to_string(),
+                    "missing".into(),
+                );
             }
-        };
-        if let Some(Value::Array(required)) = schema.get("required") {
-            for name in required.iter().filter_map(Value::as_str) {
-                if !members.contains_key(name) {
-                    return self.fail(&member_path(name), "present".to_string(), "missing".into());
+        }
+        if !rule.properties.is_empty() {
+            for (name, value) in members {
+                if let Some(property) = rule.properties.get(name) {
+                    self.value(*property, value, &FieldPath::Member(path, name))?;
                 }
             }
         }
-        if let Some(Value::Object(properties)) = schema.get("properties") {
+        if let Some(additional) = rule.additional {
             for (name, value) in members {
-                if let Some(property) = properties.get(name) {
-                    self.value(property, value, &member_path(name))?;
-                }
-            }
-        }
-        if let Some(additional @ Value::Object(_)) = schema.get("additionalProperties") {
-            for (name, value) in members {
-                self.value(additional, value, &member_path(name))?;
+                self.value(additional, value, &FieldPath::Member(path, name))?;
             }
         }
         Ok(())
@@ -349,7 +504,8 @@ mod tests {
 
     use super::*;
 
-    fn schemas() -> Map<String, Value> {
+    /// A document of the shape of `constraints.rs`: one operation whose body is a list of jobs.
+    fn document() -> Value {
         let schemas = json!({
             "Job": {
                 "type": "object",
@@ -359,28 +515,27 @@ mod tests {
                     "port": { "type": "integer", "minimum": 1, "maximum": 65535 },
                     "password": { "type": "string", "format": "password", "maxLength": 3 },
                     "mode": { "type": "string", "enum": ["a", "b"] },
+                    "code": { "type": "string", "pattern": "^[a-z]+$" },
                     "tags": { "type": "array", "maxItems": 1, "items": { "type": "string" } }
                 }
             }
         });
-        match schemas {
-            Value::Object(map) => map,
-            _ => unreachable!(),
-        }
+        json!({
+            "operations": { "op": {
+                "query": { "limit": { "type": "integer", "maximum": 10 } },
+                "body": {
+                    "type": "object",
+                    "properties": { "jobs": { "type": "array", "items": { "$ref": "#/components/schemas/Job" } } }
+                }
+            } },
+            "schemas": schemas
+        })
     }
 
     fn check_job(job: Value) -> Result<(), InvalidInput> {
-        let schemas = schemas();
-        let checker = Checker {
-            operation: "op",
-            schemas: &schemas,
-        };
+        let rules = Rules::compile(&document());
         let body = json!({ "jobs": [job] });
-        let schema = json!({
-            "type": "object",
-            "properties": { "jobs": { "type": "array", "items": { "$ref": "#/components/schemas/Job" } } }
-        });
-        checker.value(&schema, &body, "")
+        check_with(&rules, "op", &rules.operations["op"], &[], Some(&body))
     }
 
     #[test]
@@ -419,6 +574,12 @@ mod tests {
                 "\"c\"",
             ),
             (
+                json!({ "name": "abcd", "code": "A1" }),
+                "jobs[0].code",
+                "text matching `^[a-z]+$`",
+                "\"A1\" (2 characters)",
+            ),
+            (
                 json!({ "name": "abcd", "tags": ["x", "y"] }),
                 "jobs[0].tags",
                 "a list of at most 1 items",
@@ -439,31 +600,41 @@ mod tests {
     }
 
     #[test]
-    fn query_values_are_checked_as_what_their_schema_resolves_to() {
-        let schemas = match json!({
-            "Status": { "type": "integer", "enum": [0, 2, 27] },
-            "Flag": { "type": "boolean" }
-        }) {
-            Value::Object(map) => map,
-            _ => unreachable!(),
-        };
-        let checker = Checker {
-            operation: "op",
-            schemas: &schemas,
-        };
-        let status = json!({ "$ref": "#/components/schemas/Status" });
-        let wrapped = json!({ "allOf": [{ "$ref": "#/components/schemas/Flag" }] });
-        assert_eq!(checker.type_of(&status), Some("integer"));
-        assert_eq!(checker.type_of(&wrapped), Some("boolean"));
-
-        let two = query_value(checker.type_of(&status), "2");
-        assert_eq!(two, json!(2));
-        assert_eq!(checker.value(&status, &two, "status"), Ok(()));
-        let one = query_value(Some("integer"), "1");
+    fn query_parameters_are_checked_as_the_values_they_spell() {
+        let rules = Rules::compile(&document());
+        let query = |value: &str| vec![("limit".to_string(), value.to_string())];
+        let check =
+            |value: &str| check_with(&rules, "op", &rules.operations["op"], &query(value), None);
+        assert_eq!(check("10"), Ok(()));
+        let error = check("11").unwrap_err();
         assert_eq!(
-            checker.value(&status, &one, "status").unwrap_err().found,
-            "1"
+            (
+                error.field.as_str(),
+                error.expected.as_str(),
+                error.found.as_str()
+            ),
+            ("limit", "at most 10", "11")
         );
+    }
+
+    #[test]
+    fn an_integer_query_value_meets_an_integer_enumeration_behind_a_reference() {
+        let document = json!({
+            "operations": { "op": { "query": {
+                "status": { "$ref": "#/components/schemas/Wrapper" }
+            } } },
+            "schemas": {
+                "Status": { "type": "integer", "enum": [0, 2, 27] },
+                "Wrapper": { "allOf": [{ "$ref": "#/components/schemas/Status" }] }
+            }
+        });
+        let rules = Rules::compile(&document);
+        let check = |value: &str| {
+            let query = vec![("status".to_string(), value.to_string())];
+            check_with(&rules, "op", &rules.operations["op"], &query, None)
+        };
+        assert_eq!(check("2"), Ok(()));
+        assert_eq!(check("1").unwrap_err().found, "1");
         assert_eq!(query_value(Some("number"), "1.5"), json!(1.5));
         assert_eq!(query_value(Some("integer"), "two"), json!("two"));
         assert_eq!(query_value(Some("boolean"), "true"), json!(true));
@@ -504,6 +675,18 @@ mod tests {
             rules.operations.len()
         );
         assert!(rules.operations.contains_key("batch_create_jobs"));
-        assert!(rules.schemas.contains_key("Endpoint"));
+        assert!(rules.operations["batch_create_jobs"].body.is_some());
+        // The request schemas use four distinct patterns, all of which compile.
+        let patterns: std::collections::BTreeSet<&str> = rules
+            .rules
+            .iter()
+            .filter_map(|rule| rule.pattern.as_ref())
+            .map(|(pattern, regex)| {
+                assert!(regex.is_some(), "{pattern} compiles");
+                pattern.as_str()
+            })
+            .collect();
+        assert_eq!(patterns.len(), 4);
+        assert!(patterns.contains("^[0-9]{2}:[0-9]{2}$"));
     }
 }
