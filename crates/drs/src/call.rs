@@ -115,16 +115,8 @@ async fn convert<E: ErrorBody>(
     if let Some(body) = state.error_body.take() {
         let status = state.status.unwrap_or_default();
         return Converted::Error(
-            from_error_body(
-                operation,
-                status,
-                state
-                    .request_id
-                    .take()
-                    .and_then(|id| transport::request_id_text(&id)),
-                &body,
-            )
-            .after_attempts(attempts),
+            from_error_body(operation, status, state.take_request_id(), &body)
+                .after_attempts(attempts),
         );
     }
     let timeout = state.timeout;
@@ -154,10 +146,7 @@ async fn convert<E: ErrorBody>(
         }
         Generated::InvalidResponsePayload(bytes, source) => {
             let status = state.status.unwrap_or_default();
-            let request_id = state
-                .request_id
-                .take()
-                .and_then(|id| transport::request_id_text(&id));
+            let request_id = state.take_request_id();
             if status >= 400 || status == 0 {
                 from_error_body(operation, status, request_id, &bytes)
             } else {
@@ -201,19 +190,9 @@ async fn decode_success<T: DeserializeOwned>(
         .bytes()
         .await
         .map_err(|source| transport_error(operation, source, timeout))?;
-    match decode_path::<T>(&bytes) {
-        None => match serde_json::from_slice(&bytes) {
-            Ok(value) => Ok(ResponseValue::new(value, status, headers)),
-            Err(source) => Err(Error::Decode(DecodeError {
-                operation,
-                status: status.as_u16(),
-                path: ".".into(),
-                message: source.to_string(),
-                request_id,
-                body_excerpt: excerpt(&bytes),
-            })),
-        },
-        Some((path, message)) => Err(Error::Decode(DecodeError {
+    match decode::<T>(&bytes) {
+        Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+        Err((path, message)) => Err(Error::Decode(DecodeError {
             operation,
             status: status.as_u16(),
             path,
@@ -224,16 +203,23 @@ async fn decode_success<T: DeserializeOwned>(
     }
 }
 
+/// `bytes` decoded as `T`, or where (`.` for the root) and why they do not decode.
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, (String, String)> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        (path, error.into_inner().to_string())
+    })?;
+    // Trailing characters after the value are an error too, as `serde_json::from_slice` has it.
+    deserializer
+        .end()
+        .map_err(|error| (".".to_string(), error.to_string()))?;
+    Ok(value)
+}
+
 /// Where and why `bytes` fail to decode as `T`; `None` when they decode.
 fn decode_path<T: DeserializeOwned>(bytes: &[u8]) -> Option<(String, String)> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(_) => None,
-        Err(error) => {
-            let path = error.path().to_string();
-            Some((path, error.into_inner().to_string()))
-        }
-    }
+    decode::<T>(bytes).err()
 }
 
 /// An error body the generated code could not decode, or did not expect: a coded JSON body of

@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use huaweicloud_drs_api::Hooks;
 use huaweicloud_drs_api::types::Language;
+use huaweicloud_drs_api::{ClientInfo, Hooks};
 
 use crate::credentials::{self, Credentials, Token};
 use crate::error::{ConfigError, Error};
@@ -21,10 +21,10 @@ pub struct Client {
     pub(crate) shared: Arc<Shared>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Shared {
     pub project_id: String,
     pub language: Option<Language>,
-    pub endpoint: String,
     pub region: Option<String>,
     pub max_jobs_per_request: usize,
 }
@@ -33,7 +33,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The credentials are left out: the transport's Debug shows only their kind.
         f.debug_struct("Client")
-            .field("endpoint", &self.shared.endpoint)
+            .field("endpoint", &self.endpoint())
             .field("region", &self.shared.region)
             .field("project_id", &self.shared.project_id)
             .field("language", &self.shared.language)
@@ -87,11 +87,8 @@ impl Client {
     /// The same client, asking for messages in `language` (header `X-Language`).
     pub fn with_language(&self, language: Language) -> Self {
         let shared = Shared {
-            project_id: self.shared.project_id.clone(),
             language: Some(language),
-            endpoint: self.shared.endpoint.clone(),
-            region: self.shared.region.clone(),
-            max_jobs_per_request: self.shared.max_jobs_per_request,
+            ..(*self.shared).clone()
         };
         Self {
             api: self.api.clone(),
@@ -106,7 +103,7 @@ impl Client {
 
     /// The base URL requests go to.
     pub fn endpoint(&self) -> &str {
-        &self.shared.endpoint
+        self.api.baseurl()
     }
 
     /// The most jobs one batch request carries (see [`ClientBuilder::max_jobs_per_request`]).
@@ -246,11 +243,18 @@ impl ClientBuilder {
                 credentials::lookup_project_id(&http, &iam_endpoint, &region, credentials.as_ref())
                     .await?;
             self.project_id = Some(project_id);
+            // The client that asked IAM serves the DRS calls too: one connection pool.
+            return self.build_with(http);
         }
         self.build_with_project_id()
     }
 
     fn build_with_project_id(self) -> Result<Client, Error> {
+        let http = self.http_client()?;
+        self.build_with(http)
+    }
+
+    fn build_with(self, http: reqwest::Client) -> Result<Client, Error> {
         let project_id = self.project_id.clone().unwrap_or_default();
         check_project_id(&project_id)?;
         let max_jobs_per_request = self
@@ -270,7 +274,6 @@ impl ClientBuilder {
                 return Err(ConfigError::new("no endpoint: set an endpoint or a region").into());
             }
         };
-        let http = self.http_client()?;
         let transport = DrsTransport {
             credentials,
             project_id: project_id.clone(),
@@ -286,7 +289,6 @@ impl ClientBuilder {
         let shared = Shared {
             project_id,
             language: self.language,
-            endpoint,
             region: self.region,
             max_jobs_per_request,
         };

@@ -115,7 +115,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport { .. } | Self::Timeout { .. } => true,
-            Self::Api(_) | Self::Http(_) => matches!(self.status(), Some(429 | 502..=504)),
+            Self::Api(_) | Self::Http(_) => self.status().is_some_and(crate::retry::is_transient),
             _ => false,
         }
     }
@@ -251,6 +251,13 @@ impl AuthenticationError {
             request_id: None,
         }
     }
+
+    /// The same error, from an answer with `status` (when one came) and `request_id`.
+    pub(crate) fn answered(mut self, status: Option<u16>, request_id: Option<String>) -> Self {
+        self.status = status;
+        self.request_id = request_id;
+        self
+    }
 }
 
 impl fmt::Display for AuthenticationError {
@@ -370,6 +377,12 @@ impl fmt::Display for ConfigError {
             write!(f, ": {source}")?;
         }
         Ok(())
+    }
+}
+
+impl From<AuthenticationError> for Error {
+    fn from(error: AuthenticationError) -> Self {
+        Self::Authentication(error)
     }
 }
 

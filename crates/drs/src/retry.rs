@@ -65,11 +65,10 @@ impl RetryPolicy {
         attempt: u32,
         elapsed: Duration,
     ) -> Option<Duration> {
-        let repeatable = match status.as_u16() {
-            429 => true,
-            502..=504 => read_only || self.retry_writes,
-            _ => false,
-        };
+        // Throttling means the request was not processed; a gateway failure may come after
+        // the service acted.
+        let status = status.as_u16();
+        let repeatable = is_transient(status) && (status == 429 || read_only || self.retry_writes);
         if !repeatable {
             return None;
         }
@@ -120,6 +119,12 @@ impl RetryPolicy {
         let half = ceiling / 2;
         half + half.mul_f64(fastrand::f64())
     }
+}
+
+/// Whether an answer with `status` says the service is throttling (429) or unavailable for now
+/// (502, 503, 504): the same request may succeed later.
+pub(crate) fn is_transient(status: u16) -> bool {
+    matches!(status, 429 | 502..=504)
 }
 
 /// The delay a `Retry-After` header asks for: a number of seconds, or an HTTP date.

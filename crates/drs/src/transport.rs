@@ -21,7 +21,7 @@ use reqwest::header::HeaderValue;
 use tracing::Instrument;
 
 use crate::credentials::{Credentials, RequestContext};
-use crate::error::{AuthenticationError, Error, InvalidInput};
+use crate::error::{Error, InvalidInput};
 use crate::retry::RetryPolicy;
 use crate::validate;
 
@@ -53,6 +53,13 @@ pub(crate) struct CallState {
 /// How much of an error body is read: far more than any error body DRS or the gateway sends,
 /// little enough that a proxy's endless error page is not held in memory.
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+impl CallState {
+    /// The request id as text, taken out of the state.
+    pub(crate) fn take_request_id(&mut self) -> Option<String> {
+        self.request_id.take().and_then(|id| request_id_text(&id))
+    }
+}
 
 impl CallRecord {
     fn update(&self, change: impl FnOnce(&mut CallState)) {
@@ -94,7 +101,7 @@ pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String>
 }
 
 /// A request id header as text; `None` when it is not visible ASCII.
-pub(crate) fn request_id_text(value: &HeaderValue) -> Option<String> {
+fn request_id_text(value: &HeaderValue) -> Option<String> {
     value.to_str().ok().map(str::to_string)
 }
 
@@ -248,27 +255,31 @@ impl DrsTransport {
         };
 
         span.record("attempts", attempt);
+        let answered = match &outcome {
+            Some(Ok(response)) => {
+                let status = response.status().as_u16();
+                let id = response.headers().get(X_REQUEST_ID).cloned();
+                span.record("status", status);
+                if let Some(text) = id.as_ref().and_then(|id| id.to_str().ok()) {
+                    span.record("request_id", text);
+                }
+                Some((status, id))
+            }
+            _ => None,
+        };
         let timeout = self.timeout;
         record(|state| {
             state.attempts = attempt;
             state.timeout = Some(timeout);
+            if let Some((status, id)) = answered {
+                state.status = Some(status);
+                state.request_id = id;
+            }
         });
         let Some(outcome) = outcome else {
             span.record("duration_ms", started.elapsed().as_millis() as u64);
             return Ok(refusal());
         };
-        if let Ok(response) = &outcome {
-            let status = response.status().as_u16();
-            let id = response.headers().get(X_REQUEST_ID).cloned();
-            span.record("status", status);
-            if let Some(text) = id.as_ref().and_then(|id| id.to_str().ok()) {
-                span.record("request_id", text);
-            }
-            record(|state| {
-                state.status = Some(status);
-                state.request_id = id;
-            });
-        }
         let outcome = match outcome {
             Ok(response) if !response.status().is_success() => keep_error_body(response).await,
             other => other,
@@ -337,24 +348,13 @@ fn refusal() -> reqwest::Response {
 
 /// Checks a JSON request body and the query against the documented constraints.
 fn check_request(request: &reqwest::Request, operation: &'static str) -> Result<(), InvalidInput> {
-    let Some(rules) = validate::rules(operation) else {
-        return Ok(());
-    };
-    let query: Vec<(String, String)> = request
-        .url()
-        .query_pairs()
-        .map(|(name, value)| (name.into_owned(), value.into_owned()))
-        .collect();
-    let body = match request.body().and_then(reqwest::Body::as_bytes) {
-        // A body that is not JSON is not the generated code's: there is nothing to check.
-        Some(bytes) if !bytes.is_empty() => serde_json::from_slice(bytes).ok(),
-        _ => None,
-    };
-    validate::check(operation, rules, &query, body.as_ref())
-}
-
-impl From<AuthenticationError> for Error {
-    fn from(error: AuthenticationError) -> Self {
-        Self::Authentication(error)
+    match validate::rules(operation) {
+        Some(rules) => validate::check(
+            operation,
+            rules,
+            request.url(),
+            request.body().and_then(reqwest::Body::as_bytes),
+        ),
+        None => Ok(()),
     }
 }

@@ -210,14 +210,27 @@ pub(crate) fn rules(operation: &str) -> Option<&'static OperationRules> {
     all_rules().operations.get(operation)
 }
 
-/// Checks the query parameters and the JSON body of a request to `operation`.
+/// Checks the query parameters of `url` and the JSON `body` of a request to `operation`. The
+/// query is read and the body parsed only when the operation has rules for them.
 pub(crate) fn check(
     operation: &'static str,
     rules: &OperationRules,
-    query: &[(String, String)],
-    body: Option<&Value>,
+    url: &reqwest::Url,
+    body: Option<&[u8]>,
 ) -> Result<(), InvalidInput> {
-    check_with(all_rules(), operation, rules, query, body)
+    let query: Vec<(String, String)> = if rules.query.is_empty() {
+        Vec::new()
+    } else {
+        url.query_pairs()
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect()
+    };
+    let body: Option<Value> = match (rules.body, body) {
+        // A body that is not JSON is not the generated code's: there is nothing to check.
+        (Some(_), Some(bytes)) if !bytes.is_empty() => serde_json::from_slice(bytes).ok(),
+        _ => None,
+    };
+    check_with(all_rules(), operation, rules, &query, body.as_ref())
 }
 
 fn check_with(

@@ -149,13 +149,7 @@ impl IamPassword {
         });
         let url = format!("{}/v3/auth/tokens", inner.iam_endpoint);
         let failed = |status: Option<u16>, message: String, request_id: Option<String>| {
-            AuthenticationError {
-                operation: None,
-                status,
-                code: None,
-                message,
-                request_id,
-            }
+            AuthenticationError::new(message).answered(status, request_id)
         };
         let response =
             http.post(&url).json(&body).send().await.map_err(|error| {
@@ -269,13 +263,7 @@ pub(crate) async fn lookup_project_id(
         )
         .await?;
     let failed = |status: Option<u16>, message: String, request_id: Option<String>| {
-        Error::Authentication(AuthenticationError {
-            operation: None,
-            status,
-            code: None,
-            message,
-            request_id,
-        })
+        Error::Authentication(AuthenticationError::new(message).answered(status, request_id))
     };
     let response = http.execute(request).await.map_err(|error| {
         failed(
