@@ -121,9 +121,11 @@ where
             };
             let count = page.items.len();
             // A service that ignores the page asked for sends the same full page again and
-            // again, and without a total the listing would never end.
-            let fingerprint = fingerprint(&page.items);
-            if count > 0 && pager.previous_page == Some(fingerprint) {
+            // again, and without a total the listing would never end. A short page or a total
+            // ends the listing anyway, so only a full page without a total is fingerprinted.
+            let full = count > 0 && count >= pager.size as usize;
+            let fingerprint = (full && page.total.is_none()).then(|| fingerprint(&page.items));
+            if fingerprint.is_some() && pager.previous_page == fingerprint {
                 let error = Error::Decode(DecodeError {
                     operation: pager.operation,
                     status: 200,
@@ -138,7 +140,7 @@ where
                 });
                 return Some((Err(error), pager));
             }
-            pager.previous_page = Some(fingerprint);
+            pager.previous_page = fingerprint;
             pager.seen += count as u64;
             pager.position += match pager.style {
                 Style::PageNumber => 1,

@@ -296,14 +296,14 @@ pub fn sign(
     canonical.sort();
 
     let payload_hash = if body.is_empty() {
-        hex(digest::digest(&digest::SHA256, b"").as_ref())
+        sha256_hex(b"")
     } else if let Some((_, value)) = canonical
         .iter()
         .find(|(name, _)| name == X_SDK_CONTENT_SHA256.as_str())
     {
         value.clone()
     } else {
-        hex(digest::digest(&digest::SHA256, body).as_ref())
+        sha256_hex(body)
     };
 
     let signed_headers = canonical
@@ -328,7 +328,7 @@ pub fn sign(
 
     let string_to_sign = format!(
         "{ALGORITHM}\n{sdk_date}\n{}",
-        hex(digest::digest(&digest::SHA256, canonical_request.as_bytes()).as_ref())
+        sha256_hex(canonical_request.as_bytes())
     );
     let key = hmac::Key::new(hmac::HMAC_SHA256, secret_key.expose().as_bytes());
     let signature = hex(hmac::sign(&key, string_to_sign.as_bytes()).as_ref());
@@ -431,6 +431,11 @@ fn trim_header_values(headers: &mut HeaderMap) {
             *value = replacement;
         }
     }
+}
+
+/// The SHA-256 of `bytes` in lower-case hexadecimal, as the canonical request writes hashes.
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex(digest::digest(&digest::SHA256, bytes).as_ref())
 }
 
 fn hex(bytes: &[u8]) -> String {
