@@ -2895,7 +2895,7 @@ and `failed`.*/
             Default::default()
         }
     }
-    ///Kafka security authentication settings; not needed without security authentication. The same structure is documented three times: as `kafka_security_config` of an endpoint in 4.1.1 (table 4-6) and 4.1.4 (table 4-32), and as `kafkaSecurityConfig` inside the JSON text of `property` of the cluster-mode connection test in 4.1.3 (table 4-22), to be filled in when the Kafka authentication mode is security authentication. The request examples of 4.1.2 also send it as `kafka_security_config`, and the batch query of job details returns it as `kafka_security_config` of an endpoint (4.1.21, table 4-159, worded like table 4-6). Where the tables word a condition differently, the descriptions give each version (see ERRATA.md).
+    ///Kafka security authentication settings; not needed without security authentication. The same structure is documented by four tables: as `kafka_security_config` of an endpoint in 4.1.1 (table 4-6) and 4.1.4 (table 4-32), as `kafkaSecurityConfig` inside the JSON text of `property` of the cluster-mode connection test in 4.1.3 (table 4-22), to be filled in when the Kafka authentication mode is security authentication, and as `kafka_security_config` of an endpoint in the batch query of job details (4.1.21, table 4-159, worded like table 4-6). The request examples of 4.1.2 also send it as `kafka_security_config`. Where the tables word a condition differently, the descriptions give each version (see ERRATA.md).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[non_exhaustive]
     pub struct KafkaSecurityConfig {
