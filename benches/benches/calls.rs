@@ -28,7 +28,7 @@ use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use drs_benches::payload;
-use huaweicloud_drs::types;
+use huaweicloud_drs::{ResponseValue, types};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -161,31 +161,21 @@ impl Caller {
     /// One call with a copy of `request`; the number of job statuses in the answer.
     async fn call(&self, request: &Request) -> usize {
         match self {
-            Self::Drs(client) => {
-                let answer = client
+            Self::Drs(client) => job_count(
+                client
                     .batch_show_job_statuses()
                     .body(request.typed.clone())
                     .send()
-                    .await
-                    .expect("the call succeeds");
-                answer
-                    .into_inner()
-                    .results
-                    .map_or(0, |results| results.len())
-            }
-            Self::Generated(client) => {
-                let answer = client
+                    .await,
+            ),
+            Self::Generated(client) => job_count(
+                client
                     .batch_show_job_statuses()
                     .project_id(PROJECT_ID)
                     .body(request.typed.clone())
                     .send()
-                    .await
-                    .expect("the call succeeds");
-                answer
-                    .into_inner()
-                    .results
-                    .map_or(0, |results| results.len())
-            }
+                    .await,
+            ),
             Self::Plain { http, url } => {
                 let answer: StatusAnswer = http
                     .post(url)
@@ -203,6 +193,17 @@ impl Caller {
             }
         }
     }
+}
+
+/// The number of job statuses in the typed answer of either client.
+fn job_count<E: std::fmt::Debug>(
+    answer: Result<ResponseValue<types::BatchShowJobStatusesResponse>, E>,
+) -> usize {
+    answer
+        .expect("the call succeeds")
+        .into_inner()
+        .results
+        .map_or(0, |results| results.len())
 }
 
 /// The documented request body, in the form each client takes.

@@ -119,7 +119,7 @@ mod tests {
     /// lossless decoding, not an early error.
     #[test]
     fn every_payload_round_trips_through_its_generated_type() {
-        for payload in payload::all().expect("the spec loads") {
+        for payload in payload::all_once() {
             let codec = of(&payload.schema)
                 .unwrap_or_else(|| panic!("{}: no codec for {}", payload.label, payload.schema));
             (codec.decode)(&payload.body).unwrap_or_else(|e| panic!("{}: {e}", payload.label));

@@ -43,7 +43,8 @@ pub fn load_spec(path: &Path) -> Result<Value, String> {
         .map_err(|error| format!("{} is not valid YAML: {error}", path.display()))
 }
 
-/// Every example of a 2xx JSON response in the spec, in the document's order.
+/// Every example of a 2xx JSON response in the spec, in the order of the spec's maps (see the
+/// module's note on `preserve_order`).
 pub fn documented(spec: &Value) -> Vec<Payload> {
     let mut found = Vec::new();
     for (path, item) in spec["paths"].as_object().into_iter().flatten() {
@@ -141,6 +142,14 @@ pub fn all() -> Result<Vec<Payload>, String> {
     Ok(payloads)
 }
 
+/// [`all`], read once for the unit tests of this crate: each of them needs every payload, and
+/// reading the spec takes most of a second in a debug build.
+#[cfg(test)]
+pub(crate) fn all_once() -> &'static [Payload] {
+    static ALL: std::sync::OnceLock<Vec<Payload>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| all().expect("the spec loads"))
+}
+
 fn built(from: &Payload, rows: usize, value: &Value) -> Payload {
     Payload {
         label: format!("{}/large-{rows}", from.operation),
@@ -202,7 +211,7 @@ mod tests {
 
     #[test]
     fn every_documented_success_example_is_read_and_the_large_bodies_have_their_rows() {
-        let payloads = all().expect("the spec loads");
+        let payloads = all_once();
         let documented = payloads
             .iter()
             .filter(|payload| !payload.label.contains("/large-"))

@@ -107,6 +107,17 @@ impl Operation {
         found
     }
 
+    /// The success statuses the operation documents, in the spec's order.
+    pub fn success_statuses(&self) -> Vec<u16> {
+        self.body["responses"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(status, _)| status.parse().ok())
+            .filter(|status| (200..300).contains(status))
+            .collect()
+    }
+
     /// The documented request examples.
     pub fn request_examples(&self) -> Vec<RequestExample> {
         let bodies = &self.body["requestBody"]["content"]["application/json"]["examples"];

@@ -1,15 +1,42 @@
 //! What the generated tables need at run time: decoding an example into a typed value, and
-//! carrying a documented request to the client and its answer back.
+//! carrying a documented request to the client and its answer back; and the generated client the
+//! request tests send it through.
 
 use std::fmt::Debug;
 use std::str::FromStr;
 
-use drs_api::{Error, ResponseValue};
+use drs_api::{Error, Hooks, ResponseValue};
+use reqwest::header::{HeaderMap, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::spec::{Operation, RequestExample};
+
+/// The token the tests' clients send.
+pub const TOKEN: &str = "MIIT-test-token";
+
+/// An `X-Auth-Token` header carrying [`TOKEN`], marked sensitive.
+pub fn token_headers() -> HeaderMap {
+    let mut token = HeaderValue::from_static(TOKEN);
+    token.set_sensitive(true);
+    let mut headers = HeaderMap::new();
+    headers.insert("X-Auth-Token", token);
+    headers
+}
+
+/// The generated client of `base_url`, sending `headers` the way a caller of
+/// `huaweicloud-drs-api` does: as default headers of its `reqwest::Client`.
+pub fn api_client(base_url: &str, headers: HeaderMap, hooks: Hooks) -> drs_api::Client {
+    // The workspace builds reqwest without a crypto provider of its own (the ergonomic crate
+    // brings ring); a reqwest client cannot be built, even for plain HTTP, until one is installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client");
+    drs_api::Client::new_with_client(base_url, http, hooks)
+}
 
 /// An example decoded into its Rust type: the type encoded back to JSON, and its `Debug` form.
 pub struct Decoded {

@@ -5,8 +5,8 @@
 
 use drs::{Client, Error, types};
 use drs_tests::generated::call;
-use drs_tests::spec::{self, Operation, Place, RequestExample};
-use drs_tests::support::RequestParts;
+use drs_tests::spec::{self, Operation, Place};
+use drs_tests::support::{RequestParts, TOKEN};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -14,66 +14,39 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const REQUEST_ID: &str = "5d1c0c9e-error-example";
 
-/// The path parameters of a documented request: the URL's segments where the template has a
-/// `{name}`.
-fn path_parameters(operation: &Operation, example: &RequestExample) -> Vec<(String, String)> {
-    let url = example.url.split('?').next().unwrap_or_default();
-    operation
-        .path
-        .split('/')
-        .zip(url.split('/'))
-        .filter_map(|(template, actual)| {
-            let name = template.strip_prefix('{')?.strip_suffix('}')?;
-            Some((name.to_string(), actual.to_string()))
-        })
-        .collect()
-}
+/// A documented request, ready to fill a builder: each part it is asked for must be there.
+struct Request(RequestParts);
 
-fn query_parameters(example: &RequestExample) -> Vec<(String, String)> {
-    let query = example.url.split_once('?').map_or("", |(_, query)| query);
-    reqwest::Url::parse(&format!("http://127.0.0.1/?{query}"))
-        .expect("a query string")
-        .query_pairs()
-        .map(|(name, value)| (name.into_owned(), value.into_owned()))
-        .collect()
-}
-
-/// A documented request, ready to fill a builder.
-struct Request<'a> {
-    path: Vec<(String, String)>,
-    query: Vec<(String, String)>,
-    example: &'a RequestExample,
-}
-
-impl Request<'_> {
+impl Request {
     fn path(&self, name: &str) -> String {
-        lookup(&self.path, name)
+        self.0
+            .path(name)
+            .unwrap_or_else(|problem| panic!("{problem}"))
+            .to_string()
     }
 
     fn query(&self, name: &str) -> String {
-        lookup(&self.query, name)
+        given(self.0.query(name), name)
     }
 
     fn header(&self, name: &str) -> String {
-        lookup(&self.example.headers, name)
+        given(self.0.header(name), name)
     }
 
     fn body<T: DeserializeOwned>(&self) -> T {
-        let body = self.example.body.expect("a documented body");
+        let body = self.0.body().expect("a documented body");
         serde_json::from_value(body.clone()).expect("the documented body decodes")
     }
 }
 
-fn lookup(pairs: &[(String, String)], name: &str) -> String {
-    pairs
-        .iter()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.clone())
+fn given(value: Option<&str>, name: &str) -> String {
+    value
         .unwrap_or_else(|| panic!("the documented request gives no `{name}`"))
+        .to_string()
 }
 
 /// Sends the documented request of `operation` through the ergonomic client.
-async fn send(client: &Client, operation: &str, request: &Request<'_>) -> Result<(), Error> {
+async fn send(client: &Client, operation: &str, request: &Request) -> Result<(), Error> {
     let job_id = || request.path("job_id");
     let compare_job_id = || request.path("compare_job_id");
     match operation {
@@ -190,7 +163,7 @@ async fn client(server: &MockServer) -> Result<Client, String> {
     Client::builder()
         .endpoint(&server.uri())
         .project_id("054ba152d480d55b2f5dc0069e7ddef0")
-        .token("MIIT-test-token")
+        .token(TOKEN)
         .map_err(|error| error.to_string())?
         .build()
         .await
@@ -200,7 +173,7 @@ async fn client(server: &MockServer) -> Result<Client, String> {
 /// Serves one error example and checks what the client makes of it.
 async fn check(
     operation: &Operation,
-    request: &Request<'_>,
+    request: &Request,
     status: u16,
     body: &Value,
 ) -> Result<(), String> {
@@ -256,11 +229,7 @@ async fn every_documented_error_example_is_an_api_error_with_its_code() {
         let Some(example) = requests.first() else {
             continue;
         };
-        let request = Request {
-            path: path_parameters(&operation, example),
-            query: query_parameters(example),
-            example,
-        };
+        let request = Request(RequestParts::of(&operation, example));
         for response in operation.examples() {
             let Place::Response(status @ 400..=599) = response.place else {
                 continue;
@@ -290,12 +259,7 @@ async fn every_documented_request_passes_validation() {
                 .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
                 .mount(&server)
                 .await;
-            let parts = RequestParts {
-                path: path_parameters(&operation, example),
-                query: query_parameters(example),
-                headers: example.headers.clone(),
-                body: example.body.cloned(),
-            };
+            let parts = RequestParts::of(&operation, example);
             let outcome = match client(&server).await {
                 Ok(client) => call(client.api(), operation.id, &parts).await,
                 Err(error) => Err(error),

@@ -16,12 +16,11 @@ use drs_api::{Hooks, Transport, TransportFuture};
 use drs_tests::generated::call;
 use drs_tests::json::{first_difference, without_nulls};
 use drs_tests::spec::{self, Operation};
-use drs_tests::support::{Reply, RequestParts};
+use drs_tests::support::{Reply, RequestParts, api_client, token_headers};
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::Value;
 
 const PRISM_URL: &str = "DRS_PRISM_URL";
-const TOKEN: &str = "MIIT-test-token";
 
 /// Prism's address, or `None` after saying that the test is skipped.
 fn prism_url(test: &str) -> Option<String> {
@@ -125,10 +124,7 @@ impl PrismClient {
     /// A client that sends the token header the way a caller of `huaweicloud-drs-api` does: as
     /// a default header of its `reqwest::Client`.
     fn new(base_url: &str, answer: Answer) -> Self {
-        let mut token = HeaderValue::from_static(TOKEN);
-        token.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert("X-Auth-Token", token);
+        let mut headers = token_headers();
         if answer == Answer::Generated {
             headers.insert("Prefer", HeaderValue::from_static("dynamic=true"));
         }
@@ -136,18 +132,10 @@ impl PrismClient {
     }
 
     fn with_headers(base_url: &str, headers: HeaderMap) -> Self {
-        // The workspace builds reqwest without a crypto provider of its own (the ergonomic crate
-        // brings ring); a reqwest client cannot be built, even for plain HTTP, until one is
-        // installed.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .build()
-            .expect("client");
         let recorder = Arc::new(Recorder::default());
         let hooks = Hooks::with_transport(Arc::clone(&recorder) as Arc<dyn Transport>);
         Self {
-            client: drs_api::Client::new_with_client(base_url, http, hooks),
+            client: api_client(base_url, headers, hooks),
             recorder,
         }
     }
@@ -183,13 +171,7 @@ fn accepted(operation: &Operation, exchange: &Exchange) -> Result<(), Failure> {
             exchange.status
         )));
     }
-    let successes: Vec<u16> = operation.body["responses"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter_map(|(status, _)| status.parse().ok())
-        .filter(|status| (200..300).contains(status))
-        .collect();
+    let successes = operation.success_statuses();
     if !successes.contains(&exchange.status) {
         return Err(Failure::Rejected(format!(
             "status {} instead of one of {successes:?}: {}",

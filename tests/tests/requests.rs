@@ -6,27 +6,13 @@
 use drs_tests::generated::call;
 use drs_tests::json::{first_difference, without_nulls};
 use drs_tests::spec::{self, Operation, Place, RequestExample};
-use drs_tests::support::{Reply, RequestParts, query_pairs};
-use reqwest::header::{HeaderMap, HeaderValue};
+use drs_tests::support::{Reply, RequestParts, TOKEN, api_client, query_pairs, token_headers};
 use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const TOKEN: &str = "MIIT-test-token";
-
 fn client(server: &MockServer) -> drs_api::Client {
-    // The workspace builds reqwest without a crypto provider of its own (the ergonomic crate
-    // brings ring); a reqwest client cannot be built, even for plain HTTP, until one is installed.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut headers = HeaderMap::new();
-    let mut token = HeaderValue::from_static(TOKEN);
-    token.set_sensitive(true);
-    headers.insert("X-Auth-Token", token);
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .expect("client");
-    drs_api::Client::new_with_client(&server.uri(), http, drs_api::Hooks::default())
+    api_client(&server.uri(), token_headers(), drs_api::Hooks::default())
 }
 
 /// What the mock server answers.
@@ -78,7 +64,7 @@ fn answers(operation: &Operation) -> Vec<Answer> {
     }
     if found.is_empty() {
         found.push(Answer::Empty {
-            status: first_success(operation),
+            status: operation.success_statuses().first().copied().unwrap_or(200),
         });
     }
     found
@@ -205,16 +191,6 @@ async fn check_request(
         (Answer::Empty { .. }, _) => {}
     }
     Ok(())
-}
-
-fn first_success(operation: &Operation) -> u16 {
-    operation.body["responses"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter_map(|(status, _)| status.parse().ok())
-        .find(|status| (200..300).contains(status))
-        .unwrap_or(200)
 }
 
 #[tokio::test]

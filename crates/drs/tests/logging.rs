@@ -48,10 +48,7 @@ async fn each_request_has_one_span_with_what_happened() {
 
     job_statuses(&client).await.unwrap();
 
-    let spans = capture.spans_named("drs.request");
-    let [span] = spans.as_slice() else {
-        panic!("expected one drs.request span: {spans:#?}");
-    };
+    let span = capture.only_span("drs.request");
     let field = |name: &str| span.fields.get(name).map(String::as_str);
     assert_eq!(field("operation"), Some("batch_show_job_statuses"));
     assert_eq!(field("method"), Some("POST"));
@@ -71,10 +68,7 @@ async fn a_refused_answer_is_in_the_span_too() {
 
     assert!(job_statuses(&client).await.is_err());
 
-    let spans = capture.spans_named("drs.request");
-    let [span] = spans.as_slice() else {
-        panic!("expected one drs.request span: {spans:#?}");
-    };
+    let span = capture.only_span("drs.request");
     assert_eq!(span.fields["status"], "400");
     assert_eq!(span.fields["request_id"], "log-400");
     assert_eq!(span.fields["attempts"], "1");
@@ -94,10 +88,7 @@ async fn retries_stay_in_the_one_span_and_are_counted() {
 
     job_statuses(&client).await.unwrap();
 
-    let spans = capture.spans_named("drs.request");
-    let [span] = spans.as_slice() else {
-        panic!("expected one drs.request span: {spans:#?}");
-    };
+    let span = capture.only_span("drs.request");
     assert_eq!(span.fields["attempts"], "3");
     assert_eq!(span.fields["status"], "200");
 }
@@ -179,10 +170,7 @@ async fn credentials_that_fail_send_nothing_and_log_no_status() {
         other => panic!("expected Error::Authentication, got {other:?}"),
     }
     assert_eq!(received(&server).await, 0);
-    let spans = capture.spans_named("drs.request");
-    let [span] = spans.as_slice() else {
-        panic!("expected one drs.request span: {spans:#?}");
-    };
+    let span = capture.only_span("drs.request");
     assert_eq!(span.fields.get("status"), None, "{span:?}");
     assert_eq!(span.fields["attempts"], "1");
 }

@@ -42,12 +42,9 @@ async fn mount_job_page(server: &MockServer, page: i32, answer: Value, expected_
         .await;
 }
 
-async fn collect<T>(mut stream: ItemStream<'_, T>) -> Vec<Result<T, Error>> {
-    let mut items = Vec::new();
-    while let Some(item) = stream.next().await {
-        items.push(item);
-    }
-    items
+/// Every item of a listing, its errors included.
+async fn collect<T>(stream: ItemStream<'_, T>) -> Vec<Result<T, Error>> {
+    stream.collect().await
 }
 
 fn ids(jobs: Vec<Result<types::JobListItem, Error>>) -> Vec<String> {

@@ -58,6 +58,15 @@ impl Capture {
             .collect()
     }
 
+    /// The one span named `name`; panics, listing them, unless there is exactly one.
+    pub fn only_span(&self, name: &str) -> CapturedSpan {
+        let spans = self.spans_named(name);
+        let [span] = spans.as_slice() else {
+            panic!("expected one {name} span: {spans:#?}");
+        };
+        span.clone()
+    }
+
     /// Every span and event as text, one per line.
     pub fn text(&self) -> String {
         let mut text = String::new();
