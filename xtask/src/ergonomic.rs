@@ -251,13 +251,17 @@ const KEPT: [&str; 16] = [
 ];
 
 pub fn constraints(document: &Value) -> Result<String> {
+    // The schemas the rules refer to, beginning with those of the requests.
+    let mut pending: Vec<String> = Vec::new();
     let mut operations = Map::new();
     for operation in spec::operations(document) {
         let mut query = Map::new();
         for parameter in spec::parameters(document, operation.body) {
             if parameter["in"] == "query" {
                 let name = parameter["name"].as_str().unwrap_or_default().to_string();
-                query.insert(name, reduce(&parameter["schema"]));
+                let reduced = reduce(&parameter["schema"]);
+                pending.extend(references(&reduced));
+                query.insert(name, reduced);
             }
         }
         let mut rules = Map::new();
@@ -266,19 +270,16 @@ pub fn constraints(document: &Value) -> Result<String> {
         }
         let body = &operation.body["requestBody"]["content"]["application/json"]["schema"];
         if !body.is_null() {
-            rules.insert("body".into(), reduce(body));
+            let reduced = reduce(body);
+            pending.extend(references(&reduced));
+            rules.insert("body".into(), reduced);
         }
         if !rules.is_empty() {
             operations.insert(operation.id.to_string(), Value::Object(rules));
         }
     }
     // Only the schemas a request can reach: response schemas are never checked.
-    let all = document["components"]["schemas"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
-    let mut pending: Vec<String> = Vec::new();
-    references(&Value::Object(operations.clone()), &mut pending);
+    let all = spec::schemas(document);
     let mut schemas = Map::new();
     while let Some(name) = pending.pop() {
         if schemas.contains_key(&name) {
@@ -288,7 +289,7 @@ pub fn constraints(document: &Value) -> Result<String> {
             bail!("a request refers to the schema `{name}`, which the spec does not define");
         };
         let reduced = reduce(schema);
-        references(&reduced, &mut pending);
+        pending.extend(references(&reduced));
         schemas.insert(name, reduced);
     }
     schemas.sort_keys();
@@ -304,23 +305,12 @@ pub fn constraints(document: &Value) -> Result<String> {
     render(tokens)
 }
 
-/// The names of the component schemas `value` refers to.
-fn references(value: &Value, names: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, member) in map {
-                match (key.as_str(), member) {
-                    ("$ref", Value::String(target)) => {
-                        let name = target.trim_start_matches("#/components/schemas/");
-                        names.push(name.to_string());
-                    }
-                    _ => references(member, names),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|item| references(item, names)),
-        _ => {}
-    }
+/// The names of the component schemas a reduced schema refers to by `$ref`.
+fn references(reduced: &Value) -> impl Iterator<Item = String> {
+    spec::named_schemas(reduced)
+        .into_iter()
+        .filter(|(_, naming)| *naming == spec::Naming::Reference)
+        .map(|(name, _)| name.to_string())
 }
 
 fn reduce(schema: &Value) -> Value {

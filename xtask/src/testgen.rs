@@ -35,10 +35,7 @@ fn method_name(parameter: &str) -> Ident {
 }
 
 pub fn tables(document: &Value, prepared: &Prepared) -> Result<String> {
-    let schema_names: Vec<&String> = document["components"]["schemas"]
-        .as_object()
-        .map(|m| m.keys().collect())
-        .unwrap_or_default();
+    let schema_names: Vec<&String> = spec::schemas(document).keys().collect();
     let schema_idents: Vec<Ident> = schema_names
         .iter()
         .map(|name| Ident::new(name, Span::call_site()))

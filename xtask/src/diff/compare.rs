@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::usage::{self, Location, Usage};
 use super::{Bump, Change, Subject};
-use crate::{prepare, spec};
+use crate::spec;
 
 /// Keywords that document or check a value without changing its Rust type.
 const CONSTRAINTS: [&str; 11] = [
@@ -73,7 +73,7 @@ pub fn describe(schema: &Value) -> String {
     if let Some(name) = spec::schema_name(schema) {
         return name.to_string();
     }
-    if let Some(reference) = prepare::nullable_reference(schema) {
+    if let Some(reference) = spec::nullable_reference(schema) {
         return describe(reference);
     }
     if let Some([only]) = schema["allOf"].as_array().map(Vec::as_slice) {
@@ -89,7 +89,7 @@ pub fn describe(schema: &Value) -> String {
             return format!("{words} ({})", members.join(", "));
         }
     }
-    if schema["nullable"] == true && schema["enum"] == json!([null]) {
+    if spec::admits_only_null(schema) {
         return "null".to_string();
     }
     match schema["type"].as_str() {
@@ -110,7 +110,7 @@ pub fn describe(schema: &Value) -> String {
 /// Whether the schema admits `null`: `nullable: true`, or a nullable reference in its OpenAPI
 /// 3.0 spelling.
 fn is_nullable(schema: &Value) -> bool {
-    schema["nullable"] == true || prepare::nullable_reference(schema).is_some()
+    schema["nullable"] == true || spec::nullable_reference(schema).is_some()
 }
 
 /// The values of an inline enumeration on the schema or on its items.
@@ -118,15 +118,7 @@ fn enum_values(schema: &Value) -> Option<Vec<String>> {
     let list = schema["enum"]
         .as_array()
         .or_else(|| schema["items"]["enum"].as_array())?;
-    Some(
-        list.iter()
-            .filter(|value| !value.is_null())
-            .map(|value| match value.as_str() {
-                Some(text) => text.to_string(),
-                None => value.to_string(),
-            })
-            .collect(),
-    )
+    Some(spec::enum_values(list))
 }
 
 /// Changes of the enumeration of `what`: one per value added or removed.
@@ -513,9 +505,8 @@ impl Usages {
 }
 
 fn compare_schemas(old: &Value, new: &Value, usages: &Usages, changes: &mut Vec<Change>) {
-    let empty = serde_json::Map::new();
-    let before = old["components"]["schemas"].as_object().unwrap_or(&empty);
-    let after = new["components"]["schemas"].as_object().unwrap_or(&empty);
+    let before = spec::schemas(old);
+    let after = spec::schemas(new);
     for name in before.keys().filter(|name| !after.contains_key(*name)) {
         let subject = Subject::Schema(name.clone());
         let mut removed = change(&subject, "schema removed".into(), Bump::Major, REMOVED);
