@@ -407,7 +407,9 @@ fn check_examples(
         let media = &body["content"]["application/json"];
         // A body whose `$ref` does not resolve is reported by `check_references`; its examples
         // cannot be checked against it.
-        let Some(name) = schema_name(&media["schema"]).filter(|name| validator.knows(name)) else {
+        let Some((name, schema)) =
+            schema_name(&media["schema"]).and_then(|name| Some((name, validator.schema(name)?)))
+        else {
             continue;
         };
         for (example, example_body) in media["examples"].as_object().into_iter().flatten() {
@@ -419,10 +421,11 @@ fn check_examples(
                 ));
                 continue;
             };
-            for error in validator.validate(name, value) {
+            for error in schema.iter_errors(value) {
                 problems.push(format!(
-                    "{}: {what} example `{example}` does not match schema {name}: {error}",
-                    operation.id
+                    "{}: {what} example `{example}` does not match schema {name}: at `{}`: {error}",
+                    operation.id,
+                    error.instance_path()
                 ));
             }
         }
@@ -579,25 +582,10 @@ impl ExampleValidator {
         Ok(Self { validators })
     }
 
-    /// Whether the components hold a schema of that name.
-    pub fn knows(&self, schema: &str) -> bool {
-        self.validators
-            .get(&format!("#/components/schemas/{schema}"))
-            .is_some()
-    }
-
-    /// Every error of `value` against the named schema, as `path: message` lines.
-    pub fn validate(&self, schema: &str, value: &Value) -> Vec<String> {
-        let Some(validator) = self
-            .validators
-            .get(&format!("#/components/schemas/{schema}"))
-        else {
-            return vec![format!("schema {schema} does not compile")];
-        };
-        validator
-            .iter_errors(value)
-            .map(|error| format!("at `{}`: {error}", error.instance_path()))
-            .collect()
+    /// The compiled validator of the named component schema; none when the components hold
+    /// no schema of that name.
+    pub fn schema(&self, name: &str) -> Option<&jsonschema::Validator> {
+        self.validators.get(&format!("{SCHEMA_PREFIX}{name}"))
     }
 }
 
