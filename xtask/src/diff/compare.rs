@@ -38,6 +38,7 @@ const FIELD_FOR_BUILDERS: &str = "the struct is #[non_exhaustive] and built with
 const REQUIRED_IN_RESPONSE: &str = "decoding now refuses a body without it";
 const OPTIONAL_IN_RESPONSE: &str =
     "response types are only read: a body without the field still decodes, to None";
+const ERROR_STATUS: &str = "every error status decodes into the crate's Error";
 const CONSTRAINT: &str = "documentation and client-side checks only; no Rust type changes";
 
 /// Every change from `old` to `new`, grouped by subject (operations first, then schemas).
@@ -436,10 +437,7 @@ fn compare_responses(subject: &Subject, old: &Value, new: &Value, changes: &mut 
                 "another success status already returns this body",
             )
         } else {
-            (
-                Bump::Patch,
-                "every error status decodes into the crate's Error",
-            )
+            (Bump::Patch, ERROR_STATUS)
         }
     };
     for (status, body) in &before {
@@ -462,16 +460,12 @@ fn compare_responses(subject: &Subject, old: &Value, new: &Value, changes: &mut 
             }
             Some(previous) if previous != body => {
                 let summary = format!("status {status}: body {previous} -> {body}");
-                changes.push(if status.starts_with('2') {
-                    change(subject, summary, Bump::Major, TYPE_CHANGED)
+                let (bump, reason) = if status.starts_with('2') {
+                    (Bump::Major, TYPE_CHANGED)
                 } else {
-                    change(
-                        subject,
-                        summary,
-                        Bump::Patch,
-                        "every error status decodes into the crate's Error",
-                    )
-                });
+                    (Bump::Patch, ERROR_STATUS)
+                };
+                changes.push(change(subject, summary, bump, reason));
             }
             Some(_) => {}
         }
@@ -691,16 +685,15 @@ fn compare_field(
         let summary = format!("{what} becomes {now}");
         // An optional field is an `Option` either way; a required one becomes one, or stops
         // being one.
-        changes.push(if old.required || new.required {
-            change(subject, summary, Bump::Major, OPTION_CHANGED)
+        let (bump, reason) = if old.required || new.required {
+            (Bump::Major, OPTION_CHANGED)
         } else {
-            change(
-                subject,
-                summary,
+            (
                 Bump::Patch,
                 "an optional field is an Option either way; only null's acceptance changes",
             )
-        });
+        };
+        changes.push(change(subject, summary, bump, reason));
     }
     changes.extend(compare_enum(subject, &what, old.schema, new.schema));
     changes.extend(compare_constraints(subject, &what, old.schema, new.schema));
