@@ -178,7 +178,7 @@ pub fn generate(root: &Path, spec: &Value) -> Result<Appendix> {
 
 fn render(tokens: TokenStream) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).context("the appendix code does not parse")?;
-    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+    Ok(crate::codegen::render(HEADER, &file))
 }
 
 fn emit_error_codes(codes: &[ErrorCode]) -> TokenStream {
