@@ -8,7 +8,7 @@
 
 use anyhow::{Context, Result, anyhow};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
-use quote::{ToTokens, quote};
+use quote::quote;
 
 use crate::prepare::{Prepared, SECRET};
 use crate::{open_enum, spec};
@@ -116,7 +116,7 @@ fn remove_api_version_header(file: &mut syn::File) -> Result<()> {
             function
                 .block
                 .stmts
-                .retain(|statement| !quote!(#statement).to_string().contains("\"api-version\""));
+                .retain(|statement| !sets_api_version(statement));
             if function.block.stmts.len() == before {
                 continue;
             }
@@ -132,19 +132,42 @@ fn remove_api_version_header(file: &mut syn::File) -> Result<()> {
     Ok(())
 }
 
+/// Whether the statement is progenitor's
+/// `header_map.append(HeaderName::from_static("api-version"), …);`.
+fn sets_api_version(statement: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = statement else {
+        return false;
+    };
+    let Some(syn::Expr::Call(name)) = call.args.first() else {
+        return false;
+    };
+    call.method == "append"
+        && matches!(
+            name.args.first(),
+            Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }))
+                if text.value() == "api-version"
+        )
+}
+
 /// `let mut header_map = HeaderMap::with_capacity(N)` becomes `HeaderMap::new()`, which
 /// allocates only when a header parameter is set (most are optional, such as `X-Language`).
 fn shrink_header_map(statement: &mut syn::Stmt) {
-    let syn::Stmt::Local(local) = statement else {
+    let syn::Stmt::Local(syn::Local {
+        init: Some(init), ..
+    }) = statement
+    else {
         return;
     };
-    let Some(init) = &mut local.init else {
+    let syn::Expr::Call(call) = &*init.expr else {
         return;
     };
-    let expr = &init.expr;
-    if quote!(#expr)
-        .to_string()
-        .contains("HeaderMap :: with_capacity")
+    let syn::Expr::Path(function) = &*call.func else {
+        return;
+    };
+    let mut path = function.path.segments.iter().rev();
+    if let (Some(constructor), Some(kind)) = (path.next(), path.next())
+        && constructor.ident == "with_capacity"
+        && kind.ident == "HeaderMap"
     {
         *init.expr = syn::parse_quote!(::reqwest::header::HeaderMap::new());
     }
@@ -172,12 +195,14 @@ fn seal_structs(items: &mut [syn::Item], document: &serde_json::Value) -> Result
         for field in &fields.named {
             let Some(ident) = &field.ident else { continue };
             let kind = &field.ty;
+            let serde = SerdeField::of(field)
+                .with_context(|| format!("the serde attributes of `{name}.{ident}`"))?;
             if is_option(kind) {
                 values.push(quote! { #ident: None });
-            } else if has_serde_default(field) {
+            } else if serde.default {
                 values.push(quote! { #ident: Default::default() });
             } else {
-                let wire = wire_name(field).unwrap_or_else(|| ident.to_string());
+                let wire = serde.rename.unwrap_or_else(|| ident.to_string());
                 let rank = required.iter().position(|member| *member == wire);
                 needed.push((
                     rank.unwrap_or(usize::MAX),
@@ -212,22 +237,116 @@ fn is_option(kind: &syn::Type) -> bool {
         if path.path.segments.last().is_some_and(|segment| segment.ident == "Option"))
 }
 
-/// The JSON name of a field: its `#[serde(rename = "...")]`, if it has one.
-fn wire_name(field: &syn::Field) -> Option<String> {
-    field
-        .attrs
-        .iter()
-        .filter(|attribute| attribute.path().is_ident("serde"))
-        .find_map(|attribute| {
-            let text = attribute.to_token_stream().to_string();
-            let (_, rest) = text.split_once("rename = \"")?;
-            rest.split_once('"').map(|(name, _)| name.to_string())
-        })
+/// What a field's `#[serde(...)]` attributes say of it.
+#[derive(Default)]
+struct SerdeField {
+    /// `default` or `default = "..."`: an absent field decodes to a value.
+    default: bool,
+    /// `rename = "..."`: the field's JSON name, when it is not the Rust one.
+    rename: Option<String>,
 }
 
-fn has_serde_default(field: &syn::Field) -> bool {
-    field.attrs.iter().any(|attribute| {
-        attribute.path().is_ident("serde")
-            && attribute.to_token_stream().to_string().contains("default")
-    })
+impl SerdeField {
+    fn of(field: &syn::Field) -> syn::Result<Self> {
+        let mut found = Self::default();
+        for attribute in &field.attrs {
+            if !attribute.path().is_ident("serde") {
+                continue;
+            }
+            attribute.parse_nested_meta(|meta| {
+                if meta.path.is_ident("default") {
+                    found.default = true;
+                }
+                if meta.path.is_ident("rename") {
+                    let name: syn::LitStr = meta.value()?.parse()?;
+                    found.rename = Some(name.value());
+                } else if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
+                } else if meta.input.peek(syn::token::Paren) {
+                    let _arguments;
+                    syn::parenthesized!(_arguments in meta.input);
+                }
+                Ok(())
+            })?;
+        }
+        Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_attributes_are_read_by_key_not_by_text() {
+        let structure: syn::ItemStruct = syn::parse_quote! {
+            struct Job {
+                #[serde(skip_serializing_if = "is_default")]
+                plain: String,
+                #[serde(rename = "default", skip_serializing_if = "Option::is_none")]
+                renamed: String,
+                #[serde(default, skip_serializing_if = "Vec::is_empty")]
+                defaulted: Vec<String>,
+                #[serde(default = "defaults::zero")]
+                filled_by: i64,
+            }
+        };
+        let read: Vec<(bool, Option<String>)> = structure
+            .fields
+            .iter()
+            .map(|field| {
+                let serde = SerdeField::of(field).expect("parses");
+                (serde.default, serde.rename)
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (false, None),
+                (false, Some("default".to_string())),
+                (true, None),
+                (true, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_api_version_header_is_removed_and_the_map_starts_empty() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                impl<'a> ListJobs<'a> {
+                    pub async fn send(self) {
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+                        header_map.append(
+                            ::reqwest::header::HeaderName::from_static("api-version"),
+                            ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                        );
+                        header_map.append(
+                            ::reqwest::header::HeaderName::from_static("X-Language"),
+                            value.to_string().try_into()?,
+                        );
+                    }
+                }
+            }
+        };
+        remove_api_version_header(&mut file).expect("removes the header");
+        let expected: syn::File = syn::parse_quote! {
+            pub mod builder {
+                impl<'a> ListJobs<'a> {
+                    pub async fn send(self) {
+                        let mut header_map = ::reqwest::header::HeaderMap::new();
+                        header_map.append(
+                            ::reqwest::header::HeaderName::from_static("X-Language"),
+                            value.to_string().try_into()?,
+                        );
+                    }
+                }
+            }
+        };
+        assert_eq!(
+            prettyplease::unparse(&file),
+            prettyplease::unparse(&expected)
+        );
+        assert!(remove_api_version_header(&mut file).is_err());
+    }
 }
