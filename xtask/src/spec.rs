@@ -30,7 +30,7 @@ pub struct Operation<'a> {
     pub body: &'a Value,
 }
 
-/// Reads the YAML spec into a JSON value, keeping the order of keys.
+/// Reads a YAML file (the spec, or a list beside it) into a JSON value, keeping the order of keys.
 pub fn load(path: &Path) -> Result<Value> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
