@@ -635,24 +635,21 @@ fn collect_differences(documented: &Value, embedded: &Value, path: &str, found: 
     let shown = if path.is_empty() { "(the body)" } else { path };
     match (documented, embedded) {
         (Value::Object(left), Value::Object(right)) => {
-            for (key, value) in left {
-                let child = if path.is_empty() {
+            let child = |key: &String| {
+                if path.is_empty() {
                     key.clone()
                 } else {
                     format!("{path}.{key}")
-                };
+                }
+            };
+            for (key, value) in left {
                 match right.get(key) {
-                    Some(other) => collect_differences(value, other, &child, found),
-                    None => found.push(format!("`{child}` only in the reference")),
+                    Some(other) => collect_differences(value, other, &child(key), found),
+                    None => found.push(format!("`{}` only in the reference", child(key))),
                 }
             }
             for key in right.keys().filter(|key| !left.contains_key(*key)) {
-                let child = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                found.push(format!("`{child}` only in the spec"));
+                found.push(format!("`{}` only in the spec", child(key)));
             }
         }
         (Value::Array(left), Value::Array(right)) => {
