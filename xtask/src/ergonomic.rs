@@ -115,7 +115,8 @@ fn wrap(
             }
         }
     });
-    let is_stream = quote!(#success).to_string() == "ByteStream";
+    let is_stream = matches!(&success, syn::Type::Path(path)
+        if path.qself.is_none() && path.path.is_ident("ByteStream"));
     let send = if is_stream {
         quote! {
             /// Sends the request; the answer's body is the file, as a stream of bytes.
