@@ -49,11 +49,7 @@ fn text(entry: &Value, key: &str, at: &str, problems: &mut Vec<String>) -> Strin
 }
 
 fn load_list(path: &Path) -> Result<Vec<Value>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let value: Value =
-        serde_norway::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    match value {
+    match crate::spec::load(path)? {
         Value::Array(items) => Ok(items),
         _ => bail!("{} must hold a list", path.display()),
     }
@@ -178,7 +174,7 @@ pub fn generate(root: &Path, spec: &Value) -> Result<Appendix> {
 
 fn render(tokens: TokenStream) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).context("the appendix code does not parse")?;
-    Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+    Ok(crate::codegen::render(HEADER, &file))
 }
 
 fn emit_error_codes(codes: &[ErrorCode]) -> TokenStream {

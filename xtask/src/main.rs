@@ -309,6 +309,12 @@ fn check_only(spec_path: &Path) -> Result<bool> {
     Ok(true)
 }
 
+/// The crates whose version follows the spec, with the manifest each version is read from.
+const CRATES: [(&str, &str); 2] = [
+    ("huaweicloud-drs-api", "crates/drs-api/Cargo.toml"),
+    ("huaweicloud-drs", "crates/drs/Cargo.toml"),
+];
+
 /// The published crates carry the reference revision of the spec they were generated from as
 /// the build metadata of their version (`0.1.0+ref.2023-11-30`), so that a user can tell which
 /// revision a release follows.
@@ -316,14 +322,8 @@ fn check_crate_versions(root: &Path, document: &serde_json::Value) -> Result<()>
     let revision = document["info"]["version"].as_str().unwrap_or_default();
     let expected = format!("+ref.{revision}");
     let mut problems = Vec::new();
-    for manifest in ["crates/drs-api/Cargo.toml", "crates/drs/Cargo.toml"] {
-        let text = std::fs::read_to_string(root.join(manifest))
-            .with_context(|| format!("reading {manifest}"))?;
-        let version = text
-            .lines()
-            .find_map(|line| line.strip_prefix("version = \""))
-            .and_then(|rest| rest.strip_suffix('"'))
-            .unwrap_or_default();
+    for (_, manifest) in CRATES {
+        let version = manifest_version(root, manifest)?;
         if !version.ends_with(&expected) {
             problems.push(format!(
                 "{manifest}: version `{version}` must end with `{expected}` (info.version of the spec)"
@@ -334,6 +334,30 @@ fn check_crate_versions(root: &Path, document: &serde_json::Value) -> Result<()>
         problems,
         "the crate versions do not name the spec's reference revision",
     )
+}
+
+/// The version the manifest at `manifest` (below `root`) gives its package.
+fn manifest_version(root: &Path, manifest: &str) -> Result<String> {
+    let path = root.join(manifest);
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let version = package_version(&text)
+        .with_context(|| format!("{}: no `version = \"...\"` line", path.display()))?;
+    Ok(version.to_string())
+}
+
+/// The `version` of a manifest's `[package]` table.
+fn package_version(manifest: &str) -> Option<&str> {
+    let mut in_package = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if in_package && let Some(rest) = line.strip_prefix("version") {
+            let value = rest.trim_start().strip_prefix('=')?.trim();
+            return value.strip_prefix('"')?.strip_suffix('"');
+        }
+    }
+    None
 }
 
 /// Fails with every message when `problems` is not empty.
@@ -378,6 +402,14 @@ mod tests {
                 spec: Some(Path::new("s.yaml"))
             })
         );
+    }
+
+    #[test]
+    fn the_package_version_is_read_from_the_package_table() {
+        let manifest =
+            "[package]\nname = \"a\"\nversion = \"0.3.1\"\n\n[dependencies]\nversion = \"9\"\n";
+        assert_eq!(package_version(manifest), Some("0.3.1"));
+        assert_eq!(package_version("[dependencies]\nversion = \"9\"\n"), None);
     }
 
     #[test]

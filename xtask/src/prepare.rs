@@ -100,20 +100,13 @@ fn is_string_enum(schema: &Value) -> bool {
 /// Rewrites one schema in place; `owner` names the type the schema belongs to, from which
 /// hoisted enumerations take their names.
 fn rewrite(schema: &mut Value, owner: &str, top: bool, hoisted: &mut Map<String, Value>) {
+    let required: Vec<String> = spec::strings(&schema["required"])
+        .map(str::to_string)
+        .collect();
     let Some(map) = schema.as_object_mut() else {
         return;
     };
 
-    let required: Vec<String> = map
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|names| {
-            names
-                .iter()
-                .filter_map(|n| n.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
     if let Some(Value::Object(properties)) = map.get_mut("properties") {
         for (property, property_schema) in properties.iter_mut() {
             let hoisted_name = format!("{owner}{}", property.to_upper_camel_case());
@@ -150,10 +143,10 @@ fn rewrite_field(schema: &mut Value, hoisted_name: &str, hoisted: &mut Map<Strin
     if let Some(items) = schema.get_mut("items") {
         rewrite_field(items, &format!("{hoisted_name}Item"), hoisted);
     }
+    fold_nullable_reference(schema);
     let Some(map) = schema.as_object_mut() else {
         return;
     };
-    fold_nullable_reference(map);
     move_constraints_to_docs(map);
 
     if map.get("type").is_some_and(|kind| kind == "string")
@@ -196,32 +189,15 @@ fn rewrite_field(schema: &mut Value, hoisted_name: &str, hoisted: &mut Map<Strin
 /// admits nothing but `null`; typify would turn that into a struct of two flattened options. The
 /// single-member `allOf` beside `nullable: true` that replaces it becomes an `Option` of the
 /// referenced type.
-fn fold_nullable_reference(map: &mut Map<String, Value>) {
-    let Some(reference) = map
-        .get("anyOf")
-        .and_then(|members| nullable_reference_in(members))
-    else {
+fn fold_nullable_reference(schema: &mut Value) {
+    let Some(reference) = spec::nullable_reference(schema).cloned() else {
         return;
     };
-    let reference = reference.clone();
-    map.remove("anyOf");
-    map.insert("nullable".into(), Value::Bool(true));
-    map.insert("allOf".into(), Value::Array(vec![reference]));
-}
-
-/// The `$ref` member of a schema written as a nullable reference, `anyOf: [{$ref}, {nullable:
-/// true, enum: [null]}]`: the generator reads that schema as an `Option` of the referenced type.
-pub fn nullable_reference(schema: &Value) -> Option<&Value> {
-    nullable_reference_in(schema.get("anyOf")?)
-}
-
-fn nullable_reference_in(members: &Value) -> Option<&Value> {
-    let [reference, only_null] = members.as_array()?.as_slice() else {
-        return None;
-    };
-    let admits_only_null =
-        only_null["nullable"] == true && only_null["enum"] == Value::Array(vec![Value::Null]);
-    (reference.get("$ref").is_some() && admits_only_null).then_some(reference)
+    if let Some(map) = schema.as_object_mut() {
+        map.remove("anyOf");
+        map.insert("nullable".into(), Value::Bool(true));
+        map.insert("allOf".into(), Value::Array(vec![reference]));
+    }
 }
 
 /// typify represents an optional array (or map) as a `Vec` that is left out when empty, so `[]`
@@ -327,7 +303,7 @@ fn rewrite_parameters(document: &mut Value) {
     }
     if let Some(paths) = document["paths"].as_object_mut() {
         for item in paths.values_mut() {
-            for method in crate::spec::HTTP_METHODS {
+            for method in spec::HTTP_METHODS {
                 let parameters = item
                     .get_mut(method)
                     .and_then(|operation| operation.get_mut("parameters"));

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::LazyLock;
 
 use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
@@ -29,7 +30,7 @@ pub struct Operation<'a> {
     pub body: &'a Value,
 }
 
-/// Reads the YAML spec into a JSON value, keeping the order of keys.
+/// Reads a YAML file (the spec, or a list beside it) into a JSON value, keeping the order of keys.
 pub fn load(path: &Path) -> Result<Value> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -83,6 +84,97 @@ pub fn strings(array: &Value) -> impl Iterator<Item = &str> {
         .filter_map(Value::as_str)
 }
 
+/// The component schemas by name: an empty map when the document declares none.
+pub fn schemas(document: &Value) -> &Map<String, Value> {
+    static NONE: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
+    document["components"]["schemas"]
+        .as_object()
+        .unwrap_or(&NONE)
+}
+
+/// How a part of the spec names a component schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Naming {
+    /// A `$ref` into `#/components/schemas`.
+    Reference,
+    /// `x-drs-json-string-schema`: the schema of a JSON text carried in a string.
+    JsonString,
+}
+
+/// Every component schema `value` names, with how, in the order of the document. Example
+/// values are data, not schema, and are passed over.
+pub fn named_schemas(value: &Value) -> Vec<(&str, Naming)> {
+    let mut found = Vec::new();
+    collect_named_schemas(value, false, &mut found);
+    found
+}
+
+fn collect_named_schemas<'a>(
+    value: &'a Value,
+    keys_are_names: bool,
+    found: &mut Vec<(&'a str, Naming)>,
+) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = schema_name(value) {
+                found.push((name, Naming::Reference));
+            }
+            if let Some(name) = map.get("x-drs-json-string-schema").and_then(Value::as_str) {
+                found.push((name, Naming::JsonString));
+            }
+            for (_, child, child_keys_are_names) in schema_members(map, keys_are_names) {
+                collect_named_schemas(child, child_keys_are_names, found);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                collect_named_schemas(item, false, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The members of an object a walk of the spec's schemas enters, each with whether its own keys
+/// are names (the fields of `properties`) rather than keywords. `example` and `examples` hold
+/// payloads, in which a `$ref` key is data: they are passed over, except as field names.
+fn schema_members(
+    map: &Map<String, Value>,
+    keys_are_names: bool,
+) -> impl Iterator<Item = (&String, &Value, bool)> {
+    map.iter()
+        .filter(move |(key, _)| keys_are_names || !matches!(key.as_str(), "example" | "examples"))
+        .map(move |(key, child)| (key, child, !keys_are_names && key == "properties"))
+}
+
+/// Whether a schema admits nothing but `null`: `{nullable: true, enum: [null]}`.
+pub fn admits_only_null(schema: &Value) -> bool {
+    schema["nullable"] == true && schema["enum"] == json!([null])
+}
+
+/// The `$ref` member of a schema written as a nullable reference, `anyOf: [{$ref}, {nullable:
+/// true, enum: [null]}]`, the only way OpenAPI 3.0 makes a reference nullable: the generator
+/// reads that schema as an `Option` of the referenced type.
+pub fn nullable_reference(schema: &Value) -> Option<&Value> {
+    let [reference, only_null] = schema.get("anyOf")?.as_array()?.as_slice() else {
+        return None;
+    };
+    (reference.get("$ref").is_some() && admits_only_null(only_null)).then_some(reference)
+}
+
+/// The values of an enumeration as text: a string as it is, any other value as JSON. `null`,
+/// which the enumeration of a nullable schema lists, is left out.
+pub fn enum_values(values: &[Value]) -> Vec<String> {
+    values
+        .iter()
+        .filter(|value| !value.is_null())
+        .map(|value| match value.as_str() {
+            Some(text) => text.to_string(),
+            None => value.to_string(),
+        })
+        .collect()
+}
+
 /// Checks the document read from `source` and returns what it counted; fails naming the file
 /// and listing every problem found.
 pub fn check(document: &Value, source: &Path) -> Result<Report> {
@@ -93,13 +185,10 @@ pub fn check(document: &Value, source: &Path) -> Result<Report> {
             document["openapi"]
         ));
     }
-    let schemas = document["components"]["schemas"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
-    check_schemas(&schemas, &mut problems);
-    check_references(document, &schemas, "", &mut problems);
-    check_schemas_are_used(document, &schemas, &mut problems);
+    let schemas = schemas(document);
+    check_schemas(schemas, &mut problems);
+    check_references(document, schemas, "", false, &mut problems);
+    check_schemas_are_used(document, schemas, &mut problems);
 
     let validator = ExampleValidator::new(document)?;
     let mut ids = BTreeSet::new();
@@ -239,6 +328,7 @@ fn check_references(
     value: &Value,
     schemas: &Map<String, Value>,
     at: &str,
+    keys_are_names: bool,
     problems: &mut Vec<String>,
 ) {
     match value {
@@ -252,17 +342,14 @@ fn check_references(
                     problems.push(format!("{at}: `$ref` to `{target}` does not resolve"));
                 }
             }
-            for (key, child) in map {
-                // Example values are payloads, not schema: a `$ref` key there is data.
-                if key == "value" && map.contains_key("summary") {
-                    continue;
-                }
-                check_references(child, schemas, &format!("{at}/{key}"), problems);
+            for (key, child, child_keys_are_names) in schema_members(map, keys_are_names) {
+                let at = format!("{at}/{key}");
+                check_references(child, schemas, &at, child_keys_are_names, problems);
             }
         }
         Value::Array(items) => {
             for (index, child) in items.iter().enumerate() {
-                check_references(child, schemas, &format!("{at}/{index}"), problems);
+                check_references(child, schemas, &format!("{at}/{index}"), false, problems);
             }
         }
         _ => {}
@@ -277,52 +364,26 @@ fn check_schemas_are_used(
     schemas: &Map<String, Value>,
     problems: &mut Vec<String>,
 ) {
-    let mut uses = SchemaUses::default();
-    uses.collect(document);
-    for name in &uses.json_strings {
-        if !schemas.contains_key(name) {
+    let mut references = BTreeSet::new();
+    let mut json_strings = BTreeSet::new();
+    for (name, naming) in named_schemas(document) {
+        match naming {
+            Naming::Reference => references.insert(name),
+            Naming::JsonString => json_strings.insert(name),
+        };
+    }
+    for name in &json_strings {
+        if !schemas.contains_key(*name) {
             problems.push(format!(
                 "`x-drs-json-string-schema: {name}` names no component schema"
             ));
         }
     }
     for name in schemas.keys() {
-        if !uses.references.contains(name) && !uses.json_strings.contains(name) {
+        if !references.contains(name.as_str()) && !json_strings.contains(name.as_str()) {
             problems.push(format!(
                 "schema `{name}`: neither a `$ref` nor an `x-drs-json-string-schema` refers to it"
             ));
-        }
-    }
-}
-
-/// The schema names a document uses, by how it uses them.
-#[derive(Default)]
-struct SchemaUses {
-    /// Named by a `$ref`.
-    references: BTreeSet<String>,
-    /// Named by `x-drs-json-string-schema`.
-    json_strings: BTreeSet<String>,
-}
-
-impl SchemaUses {
-    fn collect(&mut self, value: &Value) {
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::String(name)) = map.get("x-drs-json-string-schema") {
-                    self.json_strings.insert(name.clone());
-                }
-                if let Some(name) = schema_name(value) {
-                    self.references.insert(name.to_string());
-                }
-                for (key, child) in map {
-                    if key == "value" && map.contains_key("summary") {
-                        continue;
-                    }
-                    self.collect(child);
-                }
-            }
-            Value::Array(items) => items.iter().for_each(|item| self.collect(item)),
-            _ => {}
         }
     }
 }
@@ -346,7 +407,9 @@ fn check_examples(
         let media = &body["content"]["application/json"];
         // A body whose `$ref` does not resolve is reported by `check_references`; its examples
         // cannot be checked against it.
-        let Some(name) = schema_name(&media["schema"]).filter(|name| validator.knows(name)) else {
+        let Some((name, schema)) =
+            schema_name(&media["schema"]).and_then(|name| Some((name, validator.schema(name)?)))
+        else {
             continue;
         };
         for (example, example_body) in media["examples"].as_object().into_iter().flatten() {
@@ -358,10 +421,11 @@ fn check_examples(
                 ));
                 continue;
             };
-            for error in validator.validate(name, value) {
+            for error in schema.iter_errors(value) {
                 problems.push(format!(
-                    "{}: {what} example `{example}` does not match schema {name}: {error}",
-                    operation.id
+                    "{}: {what} example `{example}` does not match schema {name}: at `{}`: {error}",
+                    operation.id,
+                    error.instance_path()
                 ));
             }
         }
@@ -518,25 +582,10 @@ impl ExampleValidator {
         Ok(Self { validators })
     }
 
-    /// Whether the components hold a schema of that name.
-    pub fn knows(&self, schema: &str) -> bool {
-        self.validators
-            .get(&format!("#/components/schemas/{schema}"))
-            .is_some()
-    }
-
-    /// Every error of `value` against the named schema, as `path: message` lines.
-    pub fn validate(&self, schema: &str, value: &Value) -> Vec<String> {
-        let Some(validator) = self
-            .validators
-            .get(&format!("#/components/schemas/{schema}"))
-        else {
-            return vec![format!("schema {schema} does not compile")];
-        };
-        validator
-            .iter_errors(value)
-            .map(|error| format!("at `{}`: {error}", error.instance_path()))
-            .collect()
+    /// The compiled validator of the named component schema; none when the components hold
+    /// no schema of that name.
+    pub fn schema(&self, name: &str) -> Option<&jsonschema::Validator> {
+        self.validators.get(&format!("{SCHEMA_PREFIX}{name}"))
     }
 }
 
@@ -776,6 +825,30 @@ mod tests {
         broken["paths"]["/v3/{project_id}/jobs"]["post"]["responses"]["400"]["content"]["application/json"]
             ["schema"] = json!({ "$ref": "#/components/schemas/ListJobsRequest" });
         assert_problems(&broken, &["the 400 response must use ErrorResponse"]);
+    }
+
+    #[test]
+    fn schema_names_are_read_outside_example_values_only() {
+        let value = json!({
+            "properties": {
+                "example": { "$ref": "#/components/schemas/Field" },
+                "text": { "type": "string", "x-drs-json-string-schema": "Filter" }
+            },
+            "example": { "$ref": "#/components/schemas/Payload" },
+            "examples": { "bare": { "value": { "$ref": "#/components/schemas/Payload" } } },
+            "items": [{ "$ref": "#/components/parameters/Limit" }]
+        });
+        assert_eq!(
+            named_schemas(&value),
+            [("Field", Naming::Reference), ("Filter", Naming::JsonString)]
+        );
+
+        // An example without a summary is data all the same.
+        let mut bare = document();
+        bare["paths"]["/v3/{project_id}/jobs"]["post"]["requestBody"]["content"]["application/json"]
+            ["examples"]["bare"] = json!({ "value": { "$ref": "#/components/schemas/Nowhere" } });
+        let found = problems(&bare);
+        assert!(!found.contains("does not resolve"), "{found}");
     }
 
     #[test]

@@ -103,7 +103,7 @@ fn diff_refuses_an_unknown_format_or_a_missing_spec() {
     );
     let output = xtask(&["diff", old.to_str().unwrap(), "missing.yaml"]);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
-    let errors = String::from_utf8_lossy(&output.stderr);
+    let errors = stderr(&output);
     assert!(errors.contains("reading missing.yaml"), "{errors}");
 }
 

@@ -251,16 +251,7 @@ fn spec_values(document: &Value, schema: &Value) -> Option<Vec<String>> {
         return spec_values(document, only);
     }
     if let Some(values) = schema["enum"].as_array() {
-        return Some(
-            values
-                .iter()
-                .filter(|value| !value.is_null())
-                .map(|value| match value.as_str() {
-                    Some(text) => text.to_string(),
-                    None => value.to_string(),
-                })
-                .collect(),
-        );
+        return Some(spec::enum_values(values));
     }
     if schema.get("items").is_some() {
         return spec_values(document, &schema["items"]);
@@ -368,10 +359,7 @@ fn compare_fields(sections: &[Section], document: &Value, found: &mut Vec<Findin
                 })
         })
         .collect();
-    let empty = serde_json::Map::new();
-    let schemas = document["components"]["schemas"]
-        .as_object()
-        .unwrap_or(&empty);
+    let schemas = spec::schemas(document);
     let mut claimed = BTreeSet::new();
     for (name, schema) in schemas {
         // Only objects have fields; enumerations name the tables they appear in, and an array
@@ -462,7 +450,7 @@ fn compare_table_sections(
     operations: &BTreeMap<&str, spec::Operation<'_>>,
     found: &mut Vec<Finding>,
 ) {
-    let reached: BTreeMap<&str, (&str, BTreeSet<String>)> = operations
+    let reached: BTreeMap<&str, (&str, BTreeSet<&str>)> = operations
         .iter()
         .map(|(section, operation)| {
             (
@@ -471,10 +459,7 @@ fn compare_table_sections(
             )
         })
         .collect();
-    let empty = serde_json::Map::new();
-    let schemas = document["components"]["schemas"]
-        .as_object()
-        .unwrap_or(&empty);
+    let schemas = spec::schemas(document);
     for section in sections {
         let Some((id, reach)) = reached.get(section.number.as_str()) else {
             continue;
@@ -483,7 +468,7 @@ fn compare_table_sections(
             for (name, schema) in schemas {
                 let names_table =
                     spec::strings(&schema["x-drs-tables"]).any(|named| named == table.number);
-                if names_table && !reach.contains(name) {
+                if names_table && !reach.contains(name.as_str()) {
                     found.push(Finding {
                         section: section.number.clone(),
                         kind: Kind::Table,
@@ -498,43 +483,25 @@ fn compare_table_sections(
 }
 
 /// The schemas an operation reaches through `$ref`s, and through `x-drs-json-string-schema`
-/// (the schema of a JSON text carried in a string); example values are data, not schema.
-fn reached_schemas(document: &Value, operation: &spec::Operation<'_>) -> BTreeSet<String> {
-    let mut pending = Vec::new();
-    for parameter in spec::parameters(document, operation.body) {
-        collect_references(parameter, &mut pending);
-    }
-    collect_references(&operation.body["requestBody"], &mut pending);
-    collect_references(&operation.body["responses"], &mut pending);
+/// (the schema of a JSON text carried in a string).
+fn reached_schemas<'a>(document: &'a Value, operation: &spec::Operation<'a>) -> BTreeSet<&'a str> {
+    let schemas = spec::schemas(document);
+    let named = |value: &'a Value| spec::named_schemas(value).into_iter().map(|(name, _)| name);
+    let mut pending: Vec<&str> = spec::parameters(document, operation.body)
+        .into_iter()
+        .flat_map(named)
+        .chain(named(&operation.body["requestBody"]))
+        .chain(named(&operation.body["responses"]))
+        .collect();
     let mut reached = BTreeSet::new();
     while let Some(name) = pending.pop() {
-        if reached.insert(name.clone()) {
-            collect_references(&document["components"]["schemas"][&name], &mut pending);
+        if reached.insert(name)
+            && let Some(schema) = schemas.get(name)
+        {
+            pending.extend(named(schema));
         }
     }
     reached
-}
-
-fn collect_references(value: &Value, found: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            if let Some(name) = spec::schema_name(value) {
-                found.push(name.to_string());
-            }
-            if let Some(name) = map.get("x-drs-json-string-schema").and_then(Value::as_str) {
-                found.push(name.to_string());
-            }
-            for (key, child) in map {
-                if key != "examples" && key != "example" {
-                    collect_references(child, found);
-                }
-            }
-        }
-        Value::Array(items) => items
-            .iter()
-            .for_each(|item| collect_references(item, found)),
-        _ => {}
-    }
 }
 
 /// The embedded examples of a request body or a response, by name, over every media type.
@@ -668,24 +635,21 @@ fn collect_differences(documented: &Value, embedded: &Value, path: &str, found: 
     let shown = if path.is_empty() { "(the body)" } else { path };
     match (documented, embedded) {
         (Value::Object(left), Value::Object(right)) => {
-            for (key, value) in left {
-                let child = if path.is_empty() {
+            let child = |key: &String| {
+                if path.is_empty() {
                     key.clone()
                 } else {
                     format!("{path}.{key}")
-                };
+                }
+            };
+            for (key, value) in left {
                 match right.get(key) {
-                    Some(other) => collect_differences(value, other, &child, found),
-                    None => found.push(format!("`{child}` only in the reference")),
+                    Some(other) => collect_differences(value, other, &child(key), found),
+                    None => found.push(format!("`{}` only in the reference", child(key))),
                 }
             }
             for key in right.keys().filter(|key| !left.contains_key(*key)) {
-                let child = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                found.push(format!("`{child}` only in the spec"));
+                found.push(format!("`{}` only in the spec", child(key)));
             }
         }
         (Value::Array(left), Value::Array(right)) => {

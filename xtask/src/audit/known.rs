@@ -115,13 +115,9 @@ pub fn sort(findings: Vec<Finding>, known: &[Known], headings: &[&str]) -> Sorte
                 let named = known[index]
                     .errata
                     .iter()
-                    .map(|start| {
-                        let mut matching =
-                            headings.iter().filter(|h| h.starts_with(start.as_str()));
-                        match (matching.next(), matching.next()) {
-                            (Some(heading), None) => heading.to_string(),
-                            _ => start.clone(),
-                        }
+                    .map(|start| match starting_with(headings, start)[..] {
+                        [heading] => heading.to_string(),
+                        _ => start.clone(),
                     })
                     .collect();
                 sorted.corrected.push((finding, named));
@@ -134,10 +130,7 @@ pub fn sort(findings: Vec<Finding>, known: &[Known], headings: &[&str]) -> Sorte
             sorted.stale.push(entry.clone());
         }
         for start in &entry.errata {
-            let count = headings
-                .iter()
-                .filter(|heading| heading.starts_with(start.as_str()))
-                .count();
+            let count = starting_with(headings, start).len();
             if count != 1 {
                 sorted
                     .unexplained
@@ -146,4 +139,13 @@ pub fn sort(findings: Vec<Finding>, known: &[Known], headings: &[&str]) -> Sorte
         }
     }
     sorted
+}
+
+/// The headings that start with `start`: an entry names its heading by exactly one.
+fn starting_with<'a>(headings: &[&'a str], start: &str) -> Vec<&'a str> {
+    headings
+        .iter()
+        .copied()
+        .filter(|heading| heading.starts_with(start))
+        .collect()
 }

@@ -436,17 +436,16 @@ fn request_example(lines: &[&str], index: usize, section: &mut Section) -> usize
     if !opens_json(line) {
         return index + 1;
     }
-    let (text, next) = json_text(lines, index);
-    let body = Some(serde_json::from_str(&text).map_err(|error| error.to_string()));
+    let (body, next) = json_body(lines, index);
     // A body belongs to the URL printed just before it, if that URL has no body yet.
     match section.request_examples.last_mut() {
-        Some(example) if example.body.is_none() => example.body = body,
+        Some(example) if example.body.is_none() => example.body = Some(body),
         _ => section.request_examples.push(Example {
             title: title_before(lines, index),
             line: index + 1,
             status: String::new(),
             url: None,
-            body,
+            body: Some(body),
         }),
     }
     next
@@ -457,15 +456,23 @@ fn response_example(lines: &[&str], index: usize, status: &str, section: &mut Se
     if !opens_json(line) {
         return index + 1;
     }
-    let (text, next) = json_text(lines, index);
+    let (body, next) = json_body(lines, index);
     section.response_examples.push(Example {
         title: title_before(lines, index),
         line: index + 1,
         status: status.to_string(),
         url: None,
-        body: Some(serde_json::from_str(&text).map_err(|error| error.to_string())),
+        body: Some(body),
     });
     next
+}
+
+/// The example body that starts at `start` as JSON, or the parser's complaint, and the index of
+/// the line after it.
+fn json_body(lines: &[&str], start: usize) -> (Result<Value, String>, usize) {
+    let (text, next) = json_text(lines, start);
+    let body = serde_json::from_str(&text).map_err(|error| error.to_string());
+    (body, next)
 }
 
 fn opens_json(line: &str) -> bool {
@@ -503,7 +510,7 @@ fn json_text(lines: &[&str], start: usize) -> (String, usize) {
     let mut index = start;
     while index < lines.len() {
         let line = lines[index];
-        if index > start && (ends_table(line.trim()) || line.trim() == "状态码") {
+        if index > start && ends_table(line.trim()) {
             break;
         }
         for c in line.chars() {

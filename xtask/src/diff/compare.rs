@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::usage::{self, Location, Usage};
 use super::{Bump, Change, Subject};
-use crate::{prepare, spec};
+use crate::spec;
 
 /// Keywords that document or check a value without changing its Rust type.
 const CONSTRAINTS: [&str; 11] = [
@@ -38,6 +38,7 @@ const FIELD_FOR_BUILDERS: &str = "the struct is #[non_exhaustive] and built with
 const REQUIRED_IN_RESPONSE: &str = "decoding now refuses a body without it";
 const OPTIONAL_IN_RESPONSE: &str =
     "response types are only read: a body without the field still decodes, to None";
+const ERROR_STATUS: &str = "every error status decodes into the crate's Error";
 const CONSTRAINT: &str = "documentation and client-side checks only; no Rust type changes";
 
 /// Every change from `old` to `new`, grouped by subject (operations first, then schemas).
@@ -73,7 +74,7 @@ pub fn describe(schema: &Value) -> String {
     if let Some(name) = spec::schema_name(schema) {
         return name.to_string();
     }
-    if let Some(reference) = prepare::nullable_reference(schema) {
+    if let Some(reference) = spec::nullable_reference(schema) {
         return describe(reference);
     }
     if let Some([only]) = schema["allOf"].as_array().map(Vec::as_slice) {
@@ -89,7 +90,7 @@ pub fn describe(schema: &Value) -> String {
             return format!("{words} ({})", members.join(", "));
         }
     }
-    if schema["nullable"] == true && schema["enum"] == json!([null]) {
+    if spec::admits_only_null(schema) {
         return "null".to_string();
     }
     match schema["type"].as_str() {
@@ -110,7 +111,7 @@ pub fn describe(schema: &Value) -> String {
 /// Whether the schema admits `null`: `nullable: true`, or a nullable reference in its OpenAPI
 /// 3.0 spelling.
 fn is_nullable(schema: &Value) -> bool {
-    schema["nullable"] == true || prepare::nullable_reference(schema).is_some()
+    schema["nullable"] == true || spec::nullable_reference(schema).is_some()
 }
 
 /// The values of an inline enumeration on the schema or on its items.
@@ -118,15 +119,7 @@ fn enum_values(schema: &Value) -> Option<Vec<String>> {
     let list = schema["enum"]
         .as_array()
         .or_else(|| schema["items"]["enum"].as_array())?;
-    Some(
-        list.iter()
-            .filter(|value| !value.is_null())
-            .map(|value| match value.as_str() {
-                Some(text) => text.to_string(),
-                None => value.to_string(),
-            })
-            .collect(),
-    )
+    Some(spec::enum_values(list))
 }
 
 /// Changes of the enumeration of `what`: one per value added or removed.
@@ -444,10 +437,7 @@ fn compare_responses(subject: &Subject, old: &Value, new: &Value, changes: &mut 
                 "another success status already returns this body",
             )
         } else {
-            (
-                Bump::Patch,
-                "every error status decodes into the crate's Error",
-            )
+            (Bump::Patch, ERROR_STATUS)
         }
     };
     for (status, body) in &before {
@@ -470,16 +460,12 @@ fn compare_responses(subject: &Subject, old: &Value, new: &Value, changes: &mut 
             }
             Some(previous) if previous != body => {
                 let summary = format!("status {status}: body {previous} -> {body}");
-                changes.push(if status.starts_with('2') {
-                    change(subject, summary, Bump::Major, TYPE_CHANGED)
+                let (bump, reason) = if status.starts_with('2') {
+                    (Bump::Major, TYPE_CHANGED)
                 } else {
-                    change(
-                        subject,
-                        summary,
-                        Bump::Patch,
-                        "every error status decodes into the crate's Error",
-                    )
-                });
+                    (Bump::Patch, ERROR_STATUS)
+                };
+                changes.push(change(subject, summary, bump, reason));
             }
             Some(_) => {}
         }
@@ -513,9 +499,8 @@ impl Usages {
 }
 
 fn compare_schemas(old: &Value, new: &Value, usages: &Usages, changes: &mut Vec<Change>) {
-    let empty = serde_json::Map::new();
-    let before = old["components"]["schemas"].as_object().unwrap_or(&empty);
-    let after = new["components"]["schemas"].as_object().unwrap_or(&empty);
+    let before = spec::schemas(old);
+    let after = spec::schemas(new);
     for name in before.keys().filter(|name| !after.contains_key(*name)) {
         let subject = Subject::Schema(name.clone());
         let mut removed = change(&subject, "schema removed".into(), Bump::Major, REMOVED);
@@ -700,16 +685,15 @@ fn compare_field(
         let summary = format!("{what} becomes {now}");
         // An optional field is an `Option` either way; a required one becomes one, or stops
         // being one.
-        changes.push(if old.required || new.required {
-            change(subject, summary, Bump::Major, OPTION_CHANGED)
+        let (bump, reason) = if old.required || new.required {
+            (Bump::Major, OPTION_CHANGED)
         } else {
-            change(
-                subject,
-                summary,
+            (
                 Bump::Patch,
                 "an optional field is an Option either way; only null's acceptance changes",
             )
-        });
+        };
+        changes.push(change(subject, summary, bump, reason));
     }
     changes.extend(compare_enum(subject, &what, old.schema, new.schema));
     changes.extend(compare_constraints(subject, &what, old.schema, new.schema));

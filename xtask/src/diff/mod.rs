@@ -81,7 +81,7 @@ mod tests;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::Value;
 
 use crate::{fail_on, spec};
@@ -145,12 +145,6 @@ pub struct Header {
     pub new_version: String,
     pub crates: Vec<CrateVersion>,
 }
-
-/// The crates whose version follows the spec, with the manifest each version is read from.
-const CRATES: [(&str, &str); 2] = [
-    ("huaweicloud-drs-api", "crates/drs-api/Cargo.toml"),
-    ("huaweicloud-drs", "crates/drs/Cargo.toml"),
-];
 
 pub fn run(root: &Path, old_path: &Path, new_path: &Path, format: Format) -> Result<()> {
     let old = spec::load(old_path)?;
@@ -287,34 +281,15 @@ fn kind(value: &Value) -> &'static str {
 }
 
 fn crate_versions(root: &Path) -> Result<Vec<CrateVersion>> {
-    CRATES
+    crate::CRATES
         .iter()
         .map(|(name, manifest)| {
-            let path = root.join(manifest);
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let version = package_version(&text)
-                .with_context(|| format!("{}: no `version = \"...\"` line", path.display()))?;
             Ok(CrateVersion {
                 name,
-                version: version.to_string(),
+                version: crate::manifest_version(root, manifest)?,
             })
         })
         .collect()
-}
-
-/// The `version` of a manifest's `[package]` table.
-fn package_version(manifest: &str) -> Option<&str> {
-    let mut in_package = false;
-    for line in manifest.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_package = line == "[package]";
-        } else if in_package && let Some(rest) = line.strip_prefix("version") {
-            let value = rest.trim_start().strip_prefix('=')?.trim();
-            return value.strip_prefix('"')?.strip_suffix('"');
-        }
-    }
-    None
 }
 
 /// The highest bump among the changes, if any change needs one.

@@ -624,14 +624,6 @@ fn versions_follow_the_zero_x_rule() {
 }
 
 #[test]
-fn the_package_version_is_read_from_the_package_table() {
-    let manifest =
-        "[package]\nname = \"a\"\nversion = \"0.3.1\"\n\n[dependencies]\nversion = \"9\"\n";
-    assert_eq!(package_version(manifest), Some("0.3.1"));
-    assert_eq!(package_version("[dependencies]\nversion = \"9\"\n"), None);
-}
-
-#[test]
 fn markdown_groups_changes_by_bump_with_the_next_versions() {
     let mut changed = base();
     schema(&mut changed, "Job")["properties"]["started_at"] = json!({ "type": "string" });
